@@ -1,0 +1,30 @@
+//! # lanewise
+//!
+//! SIMD activation-function kernels for inference engines: every stateless activation of
+//! Apple MLX (`mlx.nn`) and Flax NNX (`jax.nn`) as slice functions `f(x, out, params…)` and
+//! `f_inplace(x, params…)`, runtime-dispatched across AVX-512, AVX2, NEON and scalar code
+//! that all return the same bits, each with a published max-ULP bound over every f32 input.
+//!
+//! ```
+//! let x = [-2.0f32, -0.5, 0.0, 0.5, 2.0];
+//! let mut y = [0.0f32; 5];
+//! lanewise::gelu(&x, &mut y);
+//! assert_eq!(y[2], 0.0);
+//! println!("{} on {}", y[4], lanewise::active_isa());
+//! ```
+//!
+//! The table of operations ([`table::OPS`]) lists every function with its MLX and Flax
+//! names, parameters and bound; [`reference`] holds the f64 references the bounds are
+//! measured against.
+
+pub mod accuracy;
+mod driver;
+mod isa;
+mod math;
+mod ops;
+pub mod reference;
+mod simd;
+pub mod table;
+
+pub use isa::{Isa, IsaError, active_isa, parse_isa, with_isa};
+pub use ops::*;

@@ -1,0 +1,170 @@
+//! erf, erfc and the exact GELU: a polynomial near 0, and for z ≥ 0.5
+//! `erfc(z) = e^{−z²} · H(t) · t` with `t = 1/(1 + z)`, where H is a degree-11 polynomial in
+//! `t − 3/8` (fitted on z in [0.5, 10.1], relative error 2.0e-9). `e^{−z²}` takes z² as an
+//! exact double-f32, so the steep exponential loses nothing to the rounding of z².
+
+use super::Dd;
+use super::exp::{SHIFTER, exp_dd, pow2};
+use super::sigmoid::{Scaled, recip_dd};
+use crate::simd::{F, V};
+use pulp::Simd;
+
+/// 2/√π split in two f32.
+const ERF_C0_HI: f32 = 1.128_379_2;
+const ERF_C0_LO: f32 = -5.863_538_3e-8;
+/// (erf(x)/x − 2/√π)/x² as a polynomial in x², on |x| ≤ 1.5; relative error 2.7e-8.
+const ERF_Q: [f32; 8] = [
+    -0.376_126_38,
+    0.112_837_687,
+    -2.686_468_1e-2,
+    5.219_633_7e-3,
+    -8.480_651_9e-4,
+    1.144_765_1e-4,
+    -1.170_924_4e-5,
+    6.631_396_4e-7,
+];
+/// Below this |x|, erf uses its polynomial (above it, 1 − erfc: erfc(0.9) ≈ 0.2, so the
+/// tail's error shrinks four-fold in the result).
+const ERF_SMALL: f32 = 0.9;
+/// H(t) = erfc(z)·e^{z²}·(1 + z) around t = 3/8: constant term (48 bits) and the rest.
+const H_C0_HI: f32 = 0.790_099_9;
+const H_C0_LO: f32 = 2.154_515_9e-8;
+const H_Q: [f32; 11] = [
+    0.562_184_27,
+    -0.297_094_82,
+    -0.354_011_74,
+    0.536_241_77,
+    -2.621_154_1e-2,
+    -0.753_563_05,
+    1.015_184_8,
+    -5.289_679_9e-3,
+    -2.010_808_2,
+    1.929_130_9,
+    0.955_236_1,
+];
+/// (Φ(x) − ½)/x as a polynomial in x², on |x| ≤ 0.75; relative error 2.8e-8.
+const PHI_P: [f32; 5] = [
+    0.398_942_3,
+    -6.649_058_3e-2,
+    9.974_178e-3,
+    -1.185_594_1e-3,
+    1.063_296_1e-4,
+];
+const RSQRT2_HI: f32 = core::f32::consts::FRAC_1_SQRT_2;
+const RSQRT2_LO: f32 = 1.210_161_7e-8;
+/// Beyond this z, erfc(z) is below every subnormal: the tail is clamped here.
+const TAIL_MAX: f32 = 11.0;
+
+/// erfc(z) for z = z_hi + z_lo ≥ 0.5 (+inf included), given z² = q (double-f32):
+/// `2^n·(hi + lo)`. Beyond z = 11 the value is exactly 0.
+#[inline(always)]
+pub(crate) fn erfc_tail<S: Simd>(v: V<S>, z: Dd<S>, q: Dd<S>) -> Scaled<S> {
+    // Clamp so infinities cannot poison the arithmetic; those lanes are zeroed at the end.
+    let far = v.gt(z.hi, v.splat(TAIL_MAX));
+    let zero = v.splat(0.0);
+    let z = Dd::<S>::new(v.sel(far, v.splat(TAIL_MAX), z.hi), v.sel(far, zero, z.lo));
+    let q = Dd::<S>::new(
+        v.sel(far, v.splat(TAIL_MAX * TAIL_MAX), q.hi),
+        v.sel(far, zero, q.lo),
+    );
+    // t = 1/(1 + z); d_hi − 1 is exact for z ≥ 0.5, so d_lo is the exact rounding error.
+    let d_hi = v.add(v.splat(1.0), z.hi);
+    let d_lo = v.add(v.sub(z.hi, v.sub(d_hi, v.splat(1.0))), z.lo);
+    let t = recip_dd(v, Dd::new(d_hi, d_lo));
+    let u = v.sub(t.hi, v.splat(0.375));
+    let uq = v.poly(u, &H_Q);
+    let h_hi = v.fma(u, uq, v.splat(H_C0_HI));
+    let h_lo = v.add(v.fma(u, uq, v.sub(v.splat(H_C0_HI), h_hi)), v.splat(H_C0_LO));
+    let (e, red) = exp_dd(v, v.neg(q.hi), v.neg(q.lo));
+    let val = e.mul(v, Dd::new(h_hi, h_lo)).mul(v, t);
+    let val = Dd::new(v.sel(far, zero, val.hi), v.sel(far, zero, val.lo));
+    Scaled { val, t: red.t, n: red.n }
+}
+
+/// erfc(|x|) for |x| ≥ 0.5 (the argument is exact, its square a double-f32).
+#[inline(always)]
+fn erfc_tail_abs<S: Simd>(v: V<S>, x: F<S>) -> Scaled<S> {
+    let a = v.abs(x);
+    let (q_hi, q_lo) = v.two_prod(a, a);
+    erfc_tail(v, Dd::new(a, v.splat(0.0)), Dd::new(q_hi, q_lo))
+}
+
+/// erf(x) on |x| < 1.5 as a double-f32 `x·(c0 + x²·Q(x²))`.
+#[inline(always)]
+fn erf_small_dd<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
+    let x2 = v.mul(x, x);
+    let w = v.mul(x, v.fma(x2, v.poly(x2, &ERF_Q), v.splat(ERF_C0_LO)));
+    let (p_hi, p_lo) = v.two_prod(x, v.splat(ERF_C0_HI));
+    let (s_hi, s_lo) = v.fast_two_sum(p_hi, w);
+    Dd::new(s_hi, v.add(s_lo, p_lo))
+}
+
+/// erf(x), ≤ 1 ulp.
+#[inline(always)]
+pub(crate) fn erf<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let x2 = v.mul(x, x);
+    let small = v.fma(
+        x,
+        v.splat(ERF_C0_HI),
+        v.mul(x, v.fma(x2, v.poly(x2, &ERF_Q), v.splat(ERF_C0_LO))),
+    );
+    let is_small = v.lt(v.abs(x), v.splat(ERF_SMALL));
+    if !v.any(v.not_m(is_small)) {
+        return small;
+    }
+    let e = erfc_tail_abs(v, x).value(v);
+    let big = v.copysign(v.sub(v.splat(1.0), e), x);
+    v.sel(is_small, small, big)
+}
+
+/// erfc(x), ≤ 2 ulp.
+#[inline(always)]
+pub(crate) fn erfc<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    // Middle: 1 − erf(x) with erf in double-f32 (x in (−1.5, 0.5)).
+    let s = erf_small_dd(v, x);
+    let (h, l) = v.fast_two_sum(v.splat(1.0), v.neg(s.hi));
+    let mid = v.add(h, v.sub(l, s.lo));
+    let right = v.ge(x, v.splat(0.5));
+    let left = v.le(x, v.splat(-1.5));
+    if !v.any(v.or_m(right, left)) {
+        return mid;
+    }
+    let tail = erfc_tail_abs(v, x);
+    let e = tail.value(v);
+    let y = v.sel(right, e, mid);
+    v.sel(left, v.sub(v.splat(2.0), e), y)
+}
+
+/// x·Φ(x) = ½·x·erfc(−x/√2), the exact GELU, ≤ 2 ulp.
+#[inline(always)]
+pub(crate) fn gelu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    // |x| < 0.75: ½x + x²·P(x²) with x² exact.
+    let (x2_hi, x2_lo) = v.two_prod(x, x);
+    let p = v.poly(x2_hi, &PHI_P);
+    let small = v.fma(x2_hi, p, v.fma(x2_lo, p, v.mul(x, v.splat(0.5))));
+    let small = v.sel(v.eq(x, v.splat(0.0)), x, small);
+    let left = v.le(x, v.splat(-0.75));
+    let right = v.ge(x, v.splat(0.75));
+    if !v.any(v.or_m(left, right)) {
+        return small;
+    }
+    // |x| ≥ 0.75: gelu(−|x|) = −½|x|·erfc(z), z = |x|/√2 (double-f32), z² = x²/2 exactly.
+    let a = v.abs(x);
+    let z_hi = v.mul(a, v.splat(RSQRT2_HI));
+    let z_lo = v.fma(a, v.splat(RSQRT2_LO), v.fma(a, v.splat(RSQRT2_HI), v.neg(z_hi)));
+    let half = v.splat(0.5);
+    let q = Dd::new(v.mul(x2_hi, half), v.mul(x2_lo, half));
+    let tail = erfc_tail(v, Dd::new(z_hi, z_lo), q);
+    let neg_half_a = v.mul(a, v.splat(-0.5));
+    let y_left = tail.times(v, neg_half_a);
+    // x ≥ 0.75: gelu(x) = x + gelu(−x), the second term small and negative.
+    let g = tail.val.mul_f(v, neg_half_a);
+    let tc = v.sel(v.lt(tail.n, v.splat(-126.0)), v.splat(SHIFTER - 126.0), tail.t);
+    let s = pow2(v, tc);
+    let (sum, err) = v.fast_two_sum(a, v.mul(g.hi, s));
+    let y_right = v.add(sum, v.fma(g.lo, s, err));
+    let y = v.sel(left, y_left, small);
+    let y = v.sel(right, y_right, y);
+    let y = v.sel(v.eq(x, v.splat(f32::INFINITY)), x, y);
+    v.sel(v.eq(x, v.splat(f32::NEG_INFINITY)), v.splat(f32::NAN), y)
+}

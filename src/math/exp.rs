@@ -1,0 +1,172 @@
+//! exp and expm1: Cody–Waite reduction `x = n·ln2 + r`, |r| ≤ ln2/2, minimax polynomial.
+
+use super::Dd;
+use crate::simd::{F, V};
+use pulp::Simd;
+
+pub(crate) const LOG2E: f32 = core::f32::consts::LOG2_E;
+/// 1.5·2^23: adding it rounds to an integer held in the low mantissa bits.
+pub(crate) const SHIFTER: f32 = 12_582_912.0;
+/// ln 2 split so that `n·LN2_HI` is exact for |n| < 2^9.
+const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+/// e^r ≈ 1 + r·q(r), q = 1 + r·(c2 + r·(...)); relative error 3.7e-9 on |r| ≤ ln2/2.
+const EXP_Q: [f32; 6] = [
+    1.0,
+    0.499_999_88,
+    0.166_665_18,
+    4.166_965_2e-2,
+    8.368_944_7e-3,
+    1.374_496_4e-3,
+];
+/// (e^r − 1 − r)/r² on |r| ≤ 0.71 (expm1 truncates n toward zero); relative error 8.5e-9.
+const EXPM1_Q: [f32; 7] = [
+    0.5,
+    0.166_666_7,
+    4.166_665_7e-2,
+    8.332_743e-3,
+    1.388_916_2e-3,
+    2.008_182e-4,
+    2.491_888e-5,
+];
+/// Above this, e^x overflows f32 for sure.
+pub(crate) const EXP_OVERFLOW: f32 = 88.8;
+/// Below this, e^x rounds to zero for sure.
+pub(crate) const EXP_UNDERFLOW: f32 = -104.0;
+
+/// `x = n·ln2 + r + r_lo` with `t = SHIFTER + n`.
+#[derive(Clone, Copy)]
+pub(crate) struct Reduced<S: Simd> {
+    pub t: F<S>,
+    pub n: F<S>,
+    pub r: F<S>,
+}
+
+/// Reduces `x` (|x| < 2^21); garbage, not UB, beyond — callers select special values.
+#[inline(always)]
+pub(crate) fn reduce<S: Simd>(v: V<S>, x: F<S>) -> Reduced<S> {
+    let t = v.fma(x, v.splat(LOG2E), v.splat(SHIFTER));
+    let n = v.sub(t, v.splat(SHIFTER));
+    let r = v.fnma(n, v.splat(LN2_HI), x);
+    let r = v.fnma(n, v.splat(LN2_LO), r);
+    Reduced { t, n, r }
+}
+
+/// Reduces `hi + lo`, returning `r` as a double-f32 so that no bit of the argument is lost.
+#[inline(always)]
+pub(crate) fn reduce_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Reduced<S>, F<S>) {
+    let t = v.fma(hi, v.splat(LOG2E), v.splat(SHIFTER));
+    let n = v.sub(t, v.splat(SHIFTER));
+    let r1 = v.fnma(n, v.splat(LN2_HI), hi);
+    let r2 = v.fnma(n, v.splat(LN2_LO), r1);
+    let e2 = v.fnma(n, v.splat(LN2_LO), v.sub(r1, r2));
+    let r = v.add(r2, lo);
+    let e3 = v.add(v.sub(lo, v.sub(r, r2)), e2);
+    (Reduced { t, n, r }, e3)
+}
+
+/// `2^n` from `t = SHIFTER + n`, for n in [-126, 127].
+#[inline(always)]
+pub(crate) fn pow2<S: Simd>(v: V<S>, t: F<S>) -> F<S> {
+    v.from_bits(v.add_u(v.shl(v.bits(t), 23), v.splat_u(127 << 23)))
+}
+
+/// `y · 2^n`, rounded once, for any n in [-200, 200] (subnormal results included).
+#[inline(always)]
+pub(crate) fn scale<S: Simd>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
+    let risky = v.gt(v.abs(n), v.splat(126.0));
+    if v.any(risky) {
+        // Two steps: the first is exact, the second rounds once.
+        let pos = v.gt(n, v.splat(0.0));
+        let k = v.sel(pos, v.splat(64.0), v.splat(-64.0));
+        let two_k = v.sel(pos, v.splat(f32::from_bits((127 + 64) << 23)), v.splat(f32::from_bits((127 - 64) << 23)));
+        v.mul(v.mul(y, pow2(v, v.sub(t, k))), two_k)
+    } else {
+        v.mul(y, pow2(v, t))
+    }
+}
+
+/// `e^r` for reduced `r`, as `1 + r·q(r)` rounded once.
+#[inline(always)]
+fn exp_poly<S: Simd>(v: V<S>, r: F<S>) -> F<S> {
+    v.fma(r, v.poly(r, &EXP_Q), v.splat(1.0))
+}
+
+/// e^x, ≤ 1 ulp.
+#[inline(always)]
+pub(crate) fn exp<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let red = reduce(v, x);
+    let y = scale(v, exp_poly(v, red.r), red.t, red.n);
+    let y = v.sel(v.gt(x, v.splat(EXP_OVERFLOW)), v.splat(f32::INFINITY), y);
+    v.sel(v.lt(x, v.splat(EXP_UNDERFLOW)), v.splat(0.0), y)
+}
+
+/// e^(hi + lo) as `2^n · (p.hi + p.lo)` with p in [0.7, 1.42], about 40 bits.
+///
+/// Valid for |hi| ≤ 150; the caller scales with [`scale`] and selects special values.
+#[inline(always)]
+pub(crate) fn exp_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Dd<S>, Reduced<S>) {
+    let (red, r_lo) = reduce_dd(v, hi, lo);
+    let rq = v.mul(red.r, v.poly(red.r, &EXP_Q));
+    let p_hi = v.add(v.splat(1.0), rq);
+    // 1 − p_hi is exact (p_hi in [0.5, 2]); the fma recovers the rounding error of p_hi.
+    let p_lo = v.fma(red.r, v.poly(red.r, &EXP_Q), v.sub(v.splat(1.0), p_hi));
+    let p_lo = v.fma(p_hi, r_lo, p_lo);
+    (Dd::new(p_hi, p_lo), red)
+}
+
+/// e^x − 1, ≤ 1 ulp.
+///
+/// n is x/ln2 truncated toward zero, so r has the sign of x and `2^n·(e^r − 1) + (2^n − 1)`
+/// adds two terms of one sign: no cancellation for any x.
+#[inline(always)]
+pub(crate) fn expm1<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let toward_zero = v.fnma(v.copysign(v.splat(0.5), x), v.splat(1.0), v.mul(x, v.splat(LOG2E)));
+    let t = v.add(toward_zero, v.splat(SHIFTER));
+    let n = v.sub(t, v.splat(SHIFTER));
+    let r = v.fnma(n, v.splat(LN2_HI), x);
+    let r = v.fnma(n, v.splat(LN2_LO), r);
+    let em = v.fma(v.mul(r, r), v.poly(r, &EXPM1_Q), r); // e^r − 1
+    let fast = v.le(v.abs(x), v.splat(87.0));
+    if v.any(v.not_m(fast)) {
+        // |x| > 87 (or NaN): e^x − 1 is e^x (or −1) to far below half an ulp.
+        let p = v.add(v.splat(1.0), em);
+        let big = scale(v, p, t, n);
+        let big = v.sel(v.gt(x, v.splat(EXP_OVERFLOW)), v.splat(f32::INFINITY), big);
+        let big = v.sel(v.lt(x, v.splat(0.0)), v.splat(-1.0), big);
+        v.sel(fast, expm1_normal(v, t, n, em), big)
+    } else {
+        expm1_normal(v, t, n, em)
+    }
+}
+
+/// `2^n·(em + 1) − 1` rounded once, for n in [-126, 126].
+#[inline(always)]
+fn expm1_normal<S: Simd>(v: V<S>, t: F<S>, n: F<S>, em: F<S>) -> F<S> {
+    let s = pow2(v, t);
+    // n in [-24, 24]: s − 1 is exact, one fma rounds.
+    let mid = v.fma(s, em, v.sub(s, v.splat(1.0)));
+    // Otherwise carry e^r = em + 1 as hi + lo (Fast2Sum, |em| < 1).
+    let (p_hi, p_lo) = v.fast_two_sum(v.splat(1.0), em);
+    let hi_part = v.fma(s, p_hi, v.fma(s, p_lo, v.splat(-1.0)));
+    let out = v.gt(v.abs(n), v.splat(24.0));
+    v.sel(out, hi_part, mid)
+}
+
+/// `2^n·p` as an absolute double-f32 (hi scaled exactly, subnormal hi rounded once, lo
+/// dropped where n < −126: it lies below every subnormal).
+#[inline(always)]
+pub(crate) fn unscale<S: Simd>(v: V<S>, p: Dd<S>, red: Reduced<S>) -> Dd<S> {
+    let hi = scale(v, p.hi, red.t, red.n);
+    let deep = v.lt(red.n, v.splat(-126.0));
+    let tc = v.sel(deep, v.splat(SHIFTER), red.t);
+    Dd::new(hi, v.sel(deep, v.splat(0.0), v.mul(p.lo, pow2(v, tc))))
+}
+
+/// `e^{−|x|}` split as `2^n·p`, with |x| clamped to 120 (e^−120 is below every subnormal).
+#[inline(always)]
+pub(crate) fn exp_neg_abs<S: Simd>(v: V<S>, x: F<S>) -> (Dd<S>, Reduced<S>) {
+    let a = v.neg(v.abs(x));
+    let a = v.sel(v.lt(a, v.splat(-120.0)), v.splat(-120.0), a);
+    exp_dd(v, a, v.splat(0.0))
+}

@@ -1,0 +1,286 @@
+//! One kernel per elementwise function, each a small struct holding its parameters.
+
+use crate::driver::{Kernel, Kernel2};
+use crate::math::exp::{exp, exp_neg_abs, expm1, unscale};
+use crate::math::log::{log, log1p, log1p_dd};
+use crate::math::sigmoid::{Scaled, recip_dd, sigmoid, sigmoid_dd};
+use crate::math::{Dd, erf, tanh};
+use crate::simd::{F, V};
+use pulp::Simd;
+
+/// Defines a kernel struct with f32 parameters and its per-vector body.
+macro_rules! kernel {
+    ($(#[$m:meta])* $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug)]
+        pub(crate) struct $name { $(pub $field: f32),* }
+        impl Kernel for $name {
+            #[inline(always)]
+            #[allow(unused_variables)]
+            fn apply<S: Simd>(self, $v: V<S>, $x: F<S>) -> F<S> {
+                let $name { $($field),* } = self;
+                let y: F<S> = $body;
+                // One NaN for every instruction set (payload propagation differs).
+                $v.sel($v.eq(y, y), y, $v.splat(f32::NAN))
+            }
+        }
+    };
+}
+
+const INF: f32 = f32::INFINITY;
+
+#[inline(always)]
+fn relu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    v.sel(v.le(x, v.splat(0.0)), v.splat(0.0), x)
+}
+
+/// −inf → NaN, the convention of every `x·f(x)` activation (−inf·0).
+#[inline(always)]
+fn neg_inf_nan<S: Simd>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
+    v.sel(v.eq(x, v.splat(-INF)), v.splat(f32::NAN), y)
+}
+
+/// `c·y` for a constant `c = hi + lo` that f32 cannot hold, rounded once.
+#[inline(always)]
+fn mul_const<S: Simd>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
+    v.fma(y, v.splat(hi), v.mul(y, v.splat(lo)))
+}
+
+kernel!(Relu {} |v, x| relu(v, x));
+kernel!(Relu6 {} |v, x| {
+    let y = relu(v, x);
+    v.sel(v.gt(y, v.splat(6.0)), v.splat(6.0), y)
+});
+kernel!(Relu2 {} |v, x| { let y = relu(v, x); v.mul(y, y) });
+kernel!(LeakyRelu { slope } |v, x| v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope))));
+kernel!(Elu { alpha } |v, x| {
+    let neg = v.mul(v.splat(alpha), expm1(v, x));
+    v.sel(v.gt(x, v.splat(0.0)), x, neg)
+});
+kernel!(Celu { alpha } |v, x| {
+    // + 0.0 turns the −0 of expm1(−0) into +0, as max(x, 0) + … does in both frameworks.
+    let neg = v.add(v.mul(v.splat(alpha), expm1(v, v.div(x, v.splat(alpha)))), v.splat(0.0));
+    v.sel(v.gt(x, v.splat(0.0)), x, neg)
+});
+kernel!(Selu {} |v, x| {
+    let pos = mul_const(v, x, SELU_LAMBDA.0, SELU_LAMBDA.1);
+    let neg = mul_const(v, expm1(v, x), SELU_LA.0, SELU_LA.1);
+    v.sel(v.gt(x, v.splat(0.0)), pos, neg)
+});
+kernel!(Sigmoid {} |v, x| sigmoid(v, x));
+kernel!(Silu {} |v, x| neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x)));
+kernel!(GeluFast {} |v, x| {
+    let (z_hi, z_lo) = v.two_prod(x, v.splat(GELU_FAST.0));
+    let z_lo = v.fma(x, v.splat(GELU_FAST.1), z_lo);
+    neg_inf_nan(v, x, sigmoid_dd(v, z_hi, z_lo).times(v, x))
+});
+kernel!(GeluTanh {} |v, x| neg_inf_nan(v, x, gelu_tanh(v, x)));
+kernel!(Gelu {} |v, x| erf::gelu(v, x));
+kernel!(Softplus {} |v, x| softplus(v, x));
+kernel!(LogSigmoid {} |v, x| v.neg(softplus(v, v.neg(x))));
+kernel!(Mish {} |v, x| neg_inf_nan(v, x, mish(v, x)));
+kernel!(HardSigmoid {} |v, x| {
+    // (x + 3)/6 rounded once: x + 3 kept exact as s + e, the quotient corrected.
+    let (s, e) = two_sum(v, x, v.splat(3.0));
+    let mid = div6(v, s, e);
+    let y = v.sel(v.le(s, v.splat(0.0)), v.splat(0.0), mid);
+    v.sel(v.ge(s, v.splat(6.0)), v.splat(1.0), y)
+});
+kernel!(HardSwish {} |v, x| {
+    // x·(x + 3)/6 rounded once in the ramp, x and 0 outside it.
+    let (s, e) = two_sum(v, x, v.splat(3.0));
+    let (p_hi, p_lo) = v.two_prod(x, s);
+    let mid = div6(v, p_hi, v.fma(x, e, p_lo));
+    let y = v.sel(v.le(s, v.splat(0.0)), v.mul(x, v.splat(0.0)), mid);
+    v.sel(v.ge(s, v.splat(6.0)), x, y)
+});
+kernel!(Softsign {} |v, x| {
+    // x·(1/(1 + |x|)) with 1 + |x| and its reciprocal in double-f32: rounded once.
+    let (d, e) = two_sum(v, v.splat(1.0), v.abs(x));
+    let r = recip_dd(v, Dd::new(d, e));
+    v.fma(x, r.hi, v.mul(x, r.lo))
+});
+kernel!(Tanh {} |v, x| tanh::tanh(v, x));
+kernel!(HardTanh { min, max } |v, x| {
+    let y = v.sel(v.lt(x, v.splat(min)), v.splat(min), x);
+    v.sel(v.gt(y, v.splat(max)), v.splat(max), y)
+});
+kernel!(HardShrink { lambda } |v, x| v.sel(v.gt(v.abs(x), v.splat(lambda)), x, v.splat(0.0)));
+kernel!(SoftShrink { lambda } |v, x| {
+    let shrunk = v.sub(x, v.copysign(v.splat(lambda), x));
+    let shrunk = v.sel(v.eq(x, v.splat(0.0)), v.splat(0.0), shrunk);
+    v.sel(v.gt(v.abs(x), v.splat(lambda)), shrunk, v.splat(0.0))
+});
+kernel!(Step { threshold } |v, x| v.sel(v.ge(x, v.splat(threshold)), v.splat(1.0), v.splat(0.0)));
+kernel!(SparsePlus {} |v, x| {
+    // (x + 1)² / 4 with x + 1 kept exact as s + e.
+    let (s, e) = two_sum(v, x, v.splat(1.0));
+    let mid = v.mul(v.fma(s, s, v.mul(v.add(s, s), e)), v.splat(0.25));
+    let y = v.sel(v.ge(x, v.splat(1.0)), x, mid);
+    v.sel(v.le(x, v.splat(-1.0)), v.splat(0.0), y)
+});
+kernel!(SparseSigmoid {} |v, x| {
+    let y = v.add(x, v.splat(1.0));
+    let y = v.sel(v.lt(y, v.splat(0.0)), v.splat(0.0), y);
+    let y = v.sel(v.gt(y, v.splat(2.0)), v.splat(2.0), y);
+    v.mul(y, v.splat(0.5))
+});
+kernel!(Squareplus { b } |v, x| {
+    // r = √(x² + b) in double-f32 (x² + b exact as s + e, one Newton correction of the root).
+    let a = v.abs(x);
+    let huge = v.gt(a, v.splat(1.0e18));
+    let (q_hi, q_lo) = v.two_prod(x, x);
+    let (s, e) = two_sum(v, q_hi, v.splat(b));
+    let r = v.sqrt(s);
+    let res = v.add(v.fnma(r, r, s), v.add(e, q_lo));
+    let r_lo = v.mul(res, v.div(v.splat(0.5), r));
+    let (r, r_lo) = (v.sel(huge, a, r), v.sel(huge, v.splat(0.0), r_lo));
+    // x ≥ 0: (x + r)/2.
+    let (t, te) = two_sum(v, x, r);
+    let pos = v.mul(v.add(t, v.add(te, r_lo)), v.splat(0.5));
+    // x < 0: b/(2(r + |x|)), which neither cancels nor overflows.
+    let (d, de) = two_sum(v, v.mul(r, v.splat(0.5)), v.mul(a, v.splat(0.5)));
+    let inv = recip_dd(v, Dd::new(d, v.fma(r_lo, v.splat(0.5), de)));
+    let hb = v.splat(0.25 * b);
+    let neg = v.fma(hb, inv.hi, v.mul(hb, inv.lo));
+    let y = v.sel(v.ge(x, v.splat(0.0)), pos, neg);
+    v.sel(v.eq(x, v.splat(-INF)), v.splat(f32::NAN), y)
+});
+kernel!(Log1mexp {} |v, x| log1mexp(v, x));
+kernel!(Exp {} |v, x| exp(v, x));
+kernel!(Expm1 {} |v, x| expm1(v, x));
+kernel!(Log {} |v, x| log(v, x));
+kernel!(Log1p {} |v, x| log1p(v, x));
+kernel!(Erf {} |v, x| erf::erf(v, x));
+kernel!(Erfc {} |v, x| erf::erfc(v, x));
+
+/// Identity: a plain copy (NaN payloads kept).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Identity {}
+impl Kernel for Identity {
+    #[inline(always)]
+    fn apply<S: Simd>(self, _v: V<S>, x: F<S>) -> F<S> {
+        x
+    }
+}
+
+/// PReLU with a per-element slope vector.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Prelu;
+impl Kernel2 for Prelu {
+    #[inline(always)]
+    fn apply<S: Simd>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S> {
+        v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, a))
+    }
+}
+
+/// SELU λ (JAX / the paper's full-precision constant) as hi + lo.
+pub(crate) const SELU_LAMBDA: (f32, f32) = (1.050_701, -3.479_265_2e-8);
+/// SELU λ·α as hi + lo.
+pub(crate) const SELU_LA: (f32, f32) = (1.758_099_3, 2.329_671_7e-8);
+/// 1.702 (MLX gelu_fast_approx) as hi + lo.
+const GELU_FAST: (f32, f32) = (1.702, -2.193_451e-8);
+/// 2·√(2/π) as hi + lo.
+const GELU_TANH_K: (f32, f32) = (1.595_769_2, -4.534_068e-8);
+/// 0.044715 as hi + lo.
+const GELU_TANH_C: (f32, f32) = (0.044_715, 1.546_144_4e-9);
+
+/// Knuth's TwoSum: `(s, e)` with `s + e == a + b` exactly, for any order of magnitude.
+#[inline(always)]
+fn two_sum<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
+    let s = v.add(a, b);
+    let bb = v.sub(s, a);
+    let e = v.add(v.sub(a, v.sub(s, bb)), v.sub(b, bb));
+    (s, e)
+}
+
+/// `(hi + lo)/6`, rounded once (up to a last-bit tie).
+#[inline(always)]
+fn div6<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> F<S> {
+    let q = v.div(hi, v.splat(6.0));
+    let r = v.add(v.fnma(q, v.splat(6.0), hi), lo);
+    v.fma(r, v.splat(1.0 / 6.0), q)
+}
+
+/// softplus(x) = max(x, 0) + log1p(e^{−|x|}).
+#[inline(always)]
+fn softplus<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let (p, red) = exp_neg_abs(v, x);
+    let l = log1p_dd(v, unscale(v, p, red));
+    v.add(relu(v, x), l)
+}
+
+/// gelu_tanh(x) = x·σ(z), z = 2·√(2/π)·x·(1 + 0.044715·x²), z in double-f32.
+#[inline(always)]
+fn gelu_tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    // Beyond |x| = 16 the result is x (or −0): clamp so x³ stays finite.
+    let big = v.gt(v.abs(x), v.splat(16.0));
+    let xc = v.sel(big, v.copysign(v.splat(16.0), x), x);
+    let (q_hi, q_lo) = v.two_prod(xc, xc);
+    let (m_hi, m_lo) = v.two_prod(q_hi, v.splat(GELU_TANH_C.0));
+    let m_lo = v.fma(q_hi, v.splat(GELU_TANH_C.1), v.fma(q_lo, v.splat(GELU_TANH_C.0), m_lo));
+    let (w_hi, w_lo) = two_sum(v, v.splat(1.0), m_hi);
+    let w = Dd::new(w_hi, v.add(w_lo, m_lo));
+    let (k_hi, k_lo) = v.two_prod(xc, v.splat(GELU_TANH_K.0));
+    let k = Dd::new(k_hi, v.fma(xc, v.splat(GELU_TANH_K.1), k_lo));
+    let z = k.mul(v, w);
+    let y = sigmoid_dd(v, z.hi, z.lo).times(v, xc);
+    let y = v.sel(v.and_m(big, v.gt(x, v.splat(0.0))), x, y);
+    v.sel(v.and_m(big, v.lt(x, v.splat(0.0))), v.splat(-0.0), y)
+}
+
+/// mish(x) = x·tanh(softplus(x)) = x·E(E + 2)/(E(E + 2) + 2) with E = e^x, rewritten in
+/// e = e^{−|x|} so nothing overflows; the x < 0 branch keeps the 2^n of e apart.
+#[inline(always)]
+fn mish<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let (p, red) = exp_neg_abs(v, x);
+    let e = unscale(v, p, red);
+    let two = v.splat(2.0);
+    // x < 0: tanh(sp) = 2^n·p(e + 2) / (e(e + 2) + 2).
+    let (ep2_hi, ep2_lo) = v.fast_two_sum(two, e.hi);
+    let ep2 = Dd::new(ep2_hi, v.add(ep2_lo, e.lo));
+    let w = e.mul(v, ep2);
+    let (dn_hi, dn_lo) = v.fast_two_sum(two, w.hi);
+    let num_n = p.mul(v, ep2);
+    // x ≥ 0: tanh(sp) = (1 + 2e) / (1 + 2e + 2e²).
+    let (a_hi, a_lo) = v.fast_two_sum(v.splat(1.0), v.add(e.hi, e.hi));
+    let a = Dd::<S>::new(a_hi, v.add(a_lo, v.add(e.lo, e.lo)));
+    let e2 = e.mul(v, e);
+    let (dp_hi, dp_lo) = v.fast_two_sum(a.hi, v.add(e2.hi, e2.hi));
+    let neg = v.lt(x, v.splat(0.0));
+    let num = Dd::new(v.sel(neg, num_n.hi, a.hi), v.sel(neg, num_n.lo, a.lo));
+    let den = Dd::new(
+        v.sel(neg, dn_hi, dp_hi),
+        v.sel(neg, v.add(dn_lo, w.lo), v.add(dp_lo, v.add(a.lo, v.add(e2.lo, e2.lo)))),
+    );
+    let t = num.mul(v, recip_dd(v, den));
+    // Deep negative lanes (|x| > 120): tanh(softplus) is below every subnormal.
+    let zero = v.and_m(neg, v.lt(x, v.splat(-120.0)));
+    let t = Dd::new(v.sel(zero, v.splat(0.0), t.hi), v.sel(zero, v.splat(0.0), t.lo));
+    let s = Scaled {
+        val: t,
+        t: v.sel(neg, red.t, v.splat(crate::math::exp::SHIFTER)),
+        n: v.sel(neg, red.n, v.splat(0.0)),
+    };
+    let y = s.times(v, x);
+    v.sel(v.eq(x, v.splat(INF)), x, y)
+}
+
+/// log1mexp(x) = log(1 − e^{−x}).
+#[inline(always)]
+fn log1mexp<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    // e^{−x} in double-f32 makes 1 − e^{−x} exact enough down to x ≈ 1e-3 (Sterbenz).
+    let (p, red) = exp_neg_abs(v, x);
+    let e = unscale(v, p, red);
+    let y = log1p_dd(v, Dd::new(v.neg(e.hi), v.neg(e.lo)));
+    let tiny = v.lt(x, v.splat(1.0e-3));
+    let y = if v.any(tiny) {
+        // Near 0 the result is ≈ log(x): log(−expm1(−x)) loses nothing there.
+        v.sel(tiny, log(v, v.neg(expm1(v, v.neg(x)))), y)
+    } else {
+        y
+    };
+    // The true value is negative for every x > 0: an underflowed result is −0.
+    let y = v.sel(v.and_m(v.eq(y, v.splat(0.0)), v.gt(x, v.splat(0.0))), v.splat(-0.0), y);
+    v.sel(v.lt(x, v.splat(0.0)), v.splat(f32::NAN), y)
+}

@@ -1,0 +1,189 @@
+//! The table of operations: every function's names, parameters, reference and bound.
+//!
+//! The public API, the tests, the benchmarks, the report tool and the README all read this
+//! one table: adding a function is one entry here plus its kernel.
+
+use crate::ops;
+
+/// A parameter of a function, with each framework's default.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    /// The argument name in lanewise.
+    pub name: &'static str,
+    /// The default lanewise documents (the value tests and benches use).
+    pub default: f32,
+    /// MLX's default, where MLX has the parameter.
+    pub mlx: Option<f32>,
+    /// Flax/JAX's default, where it has the parameter.
+    pub flax: Option<f32>,
+}
+
+/// What family a function belongs to (benchmarks and targets differ by family).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Compare/select/multiply only.
+    PiecewiseLinear,
+    /// Built on exp/log/tanh/erf.
+    Transcendental,
+    /// One of the math primitives themselves.
+    Primitive,
+}
+
+/// One elementwise function.
+#[derive(Clone, Copy, Debug)]
+pub struct OpInfo {
+    /// lanewise's name (the function `lanewise::<name>`).
+    pub name: &'static str,
+    /// Names in `mlx.nn` (or `mlx.core` for primitives); empty when MLX lacks it.
+    pub mlx: &'static [&'static str],
+    /// Names in `flax.nnx` / `jax.nn` / `jax.numpy`; empty when Flax/JAX lack it.
+    pub flax: &'static [&'static str],
+    /// Scalar parameters, in argument order.
+    pub params: &'static [Param],
+    /// The family.
+    pub family: Family,
+    /// Published max error over every f32 input at the default parameters, in f32 ulps
+    /// (0 = exact, 0.5 = correctly rounded).
+    pub ulp_f32: f64,
+    /// Runs the function out of place with the given parameters.
+    pub run: fn(&[f32], &mut [f32], &[f32]),
+    /// Runs the function in place with the given parameters.
+    pub run_inplace: fn(&mut [f32], &[f32]),
+}
+
+impl OpInfo {
+    /// The default parameter values.
+    pub fn defaults(&self) -> Vec<f32> {
+        self.params.iter().map(|p| p.default).collect()
+    }
+
+    /// The f64 reference at `x` with parameters `p`.
+    pub fn reference(&self, x: f64, p: &[f64]) -> f64 {
+        crate::reference::elementwise(self.name, x, p).expect("every table entry has a reference")
+    }
+}
+
+const fn param(name: &'static str, default: f32, mlx: Option<f32>, flax: Option<f32>) -> Param {
+    Param { name, default, mlx, flax }
+}
+
+macro_rules! op {
+    ($name:ident, mlx: [$($m:literal),*], flax: [$($f:literal),*], $family:ident, $ulp:expr,
+     params: [$($p:expr),*], |$x:ident, $o:ident, $pp:ident| ($($arg:expr),*)) => {
+        OpInfo {
+            name: stringify!($name),
+            mlx: &[$($m),*],
+            flax: &[$($f),*],
+            params: &[$($p),*],
+            family: Family::$family,
+            ulp_f32: $ulp,
+            run: |$x, $o, $pp| {
+                let _ = $pp;
+                ops::$name($x, $o $(, $arg)*)
+            },
+            run_inplace: |$x, $pp| {
+                let _ = $pp;
+                paste_inplace!($name)($x $(, $arg)*)
+            },
+        }
+    };
+}
+
+/// Maps `f` to `f_inplace` inside the `op!` table.
+macro_rules! paste_inplace {
+    (relu) => { ops::relu_inplace };
+    (relu6) => { ops::relu6_inplace };
+    (relu2) => { ops::relu2_inplace };
+    (leaky_relu) => { ops::leaky_relu_inplace };
+    (identity) => { ops::identity_inplace };
+    (elu) => { ops::elu_inplace };
+    (celu) => { ops::celu_inplace };
+    (selu) => { ops::selu_inplace };
+    (sigmoid) => { ops::sigmoid_inplace };
+    (log_sigmoid) => { ops::log_sigmoid_inplace };
+    (softplus) => { ops::softplus_inplace };
+    (hard_sigmoid) => { ops::hard_sigmoid_inplace };
+    (hard_swish) => { ops::hard_swish_inplace };
+    (silu) => { ops::silu_inplace };
+    (mish) => { ops::mish_inplace };
+    (gelu) => { ops::gelu_inplace };
+    (gelu_tanh) => { ops::gelu_tanh_inplace };
+    (gelu_fast) => { ops::gelu_fast_inplace };
+    (softsign) => { ops::softsign_inplace };
+    (tanh) => { ops::tanh_inplace };
+    (hard_tanh) => { ops::hard_tanh_inplace };
+    (hard_shrink) => { ops::hard_shrink_inplace };
+    (soft_shrink) => { ops::soft_shrink_inplace };
+    (step) => { ops::step_inplace };
+    (sparse_plus) => { ops::sparse_plus_inplace };
+    (sparse_sigmoid) => { ops::sparse_sigmoid_inplace };
+    (squareplus) => { ops::squareplus_inplace };
+    (log1mexp) => { ops::log1mexp_inplace };
+    (exp) => { ops::exp_inplace };
+    (expm1) => { ops::expm1_inplace };
+    (log) => { ops::log_inplace };
+    (log1p) => { ops::log1p_inplace };
+    (erf) => { ops::erf_inplace };
+    (erfc) => { ops::erfc_inplace };
+}
+
+/// Every elementwise function (PReLU, whose slope is a slice, is listed separately in the
+/// README; it shares LeakyReLU's kernel).
+pub static OPS: &[OpInfo] = &[
+    op!(relu, mlx: ["relu"], flax: ["relu"], PiecewiseLinear, 0.0, params: [], |x, o, p| ()),
+    op!(relu6, mlx: ["relu6"], flax: ["relu6"], PiecewiseLinear, 0.0, params: [], |x, o, p| ()),
+    op!(relu2, mlx: ["relu2"], flax: [], PiecewiseLinear, 0.5, params: [], |x, o, p| ()),
+    op!(leaky_relu, mlx: ["leaky_relu"], flax: ["leaky_relu"], PiecewiseLinear, 0.5,
+        params: [param("negative_slope", 0.01, Some(0.01), Some(0.01))], |x, o, p| (p[0])),
+    op!(identity, mlx: [], flax: ["identity"], PiecewiseLinear, 0.0, params: [], |x, o, p| ()),
+    op!(hard_tanh, mlx: ["hard_tanh"], flax: ["hard_tanh"], PiecewiseLinear, 0.0,
+        params: [param("min_val", -1.0, Some(-1.0), None), param("max_val", 1.0, Some(1.0), None)],
+        |x, o, p| (p[0], p[1])),
+    op!(hard_shrink, mlx: ["hard_shrink"], flax: [], PiecewiseLinear, 0.0,
+        params: [param("lambda", 0.5, Some(0.5), None)], |x, o, p| (p[0])),
+    op!(soft_shrink, mlx: ["softshrink"], flax: [], PiecewiseLinear, 0.5,
+        params: [param("lambda", 0.5, Some(0.5), None)], |x, o, p| (p[0])),
+    op!(step, mlx: ["step"], flax: [], PiecewiseLinear, 0.0,
+        params: [param("threshold", 0.0, Some(0.0), None)], |x, o, p| (p[0])),
+    op!(hard_sigmoid, mlx: [], flax: ["hard_sigmoid"], PiecewiseLinear, 1.0, params: [], |x, o, p| ()),
+    op!(hard_swish, mlx: ["hardswish"], flax: ["hard_swish", "hard_silu"], PiecewiseLinear, 1.5,
+        params: [], |x, o, p| ()),
+    op!(softsign, mlx: ["softsign"], flax: ["soft_sign"], PiecewiseLinear, 1.0, params: [], |x, o, p| ()),
+    op!(sparse_plus, mlx: [], flax: ["sparse_plus"], PiecewiseLinear, 1.0, params: [], |x, o, p| ()),
+    op!(sparse_sigmoid, mlx: [], flax: ["sparse_sigmoid"], PiecewiseLinear, 0.5, params: [], |x, o, p| ()),
+    op!(squareplus, mlx: [], flax: ["squareplus"], Transcendental, 2.0,
+        params: [param("b", 4.0, None, Some(4.0))], |x, o, p| (p[0])),
+    op!(elu, mlx: ["elu"], flax: ["elu"], Transcendental, 2.0,
+        params: [param("alpha", 1.0, Some(1.0), Some(1.0))], |x, o, p| (p[0])),
+    op!(celu, mlx: ["celu"], flax: ["celu"], Transcendental, 2.0,
+        params: [param("alpha", 1.0, Some(1.0), Some(1.0))], |x, o, p| (p[0])),
+    op!(selu, mlx: ["selu"], flax: ["selu"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(sigmoid, mlx: ["sigmoid"], flax: ["sigmoid"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(log_sigmoid, mlx: ["log_sigmoid"], flax: ["log_sigmoid"], Transcendental, 2.0, params: [],
+        |x, o, p| ()),
+    op!(softplus, mlx: ["softplus"], flax: ["softplus"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(silu, mlx: ["silu"], flax: ["silu", "swish"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(mish, mlx: ["mish"], flax: ["mish"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(gelu, mlx: ["gelu"], flax: ["gelu(approximate=False)"], Transcendental, 2.0, params: [],
+        |x, o, p| ()),
+    op!(gelu_tanh, mlx: ["gelu_approx"], flax: ["gelu"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(gelu_fast, mlx: ["gelu_fast_approx"], flax: [], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(tanh, mlx: ["tanh"], flax: ["tanh"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(log1mexp, mlx: [], flax: ["log1mexp"], Transcendental, 2.0, params: [], |x, o, p| ()),
+    op!(exp, mlx: ["exp"], flax: ["exp"], Primitive, 1.0, params: [], |x, o, p| ()),
+    op!(expm1, mlx: ["expm1"], flax: ["expm1"], Primitive, 1.0, params: [], |x, o, p| ()),
+    op!(log, mlx: ["log"], flax: ["log"], Primitive, 1.0, params: [], |x, o, p| ()),
+    op!(log1p, mlx: ["log1p"], flax: ["log1p"], Primitive, 1.0, params: [], |x, o, p| ()),
+    op!(erf, mlx: ["erf"], flax: ["erf"], Primitive, 1.0, params: [], |x, o, p| ()),
+    op!(erfc, mlx: [], flax: ["erfc"], Primitive, 2.0, params: [], |x, o, p| ()),
+];
+
+/// Looks a function up by lanewise's name or any MLX / Flax alias.
+///
+/// ```
+/// let op = lanewise::table::find("hardswish").unwrap();
+/// assert_eq!(op.name, "hard_swish");
+/// ```
+pub fn find(name: &str) -> Option<&'static OpInfo> {
+    OPS.iter().find(|op| op.name == name || op.mlx.contains(&name) || op.flax.contains(&name))
+}
