@@ -7,7 +7,7 @@ fn main() {
     for op in OPS.iter().filter(|o| names.is_empty() || names.iter().any(|n| n == o.name)) {
         let mut line = format!("{:15} bound {:4}", op.name, op.ulp_f32);
         let mut hashes = vec![];
-        for isa in Isa::available() {
+        for isa in Isa::available().into_iter().filter(|i| std::env::var("ISA").map_or(true, |w| w == i.name())) {
             let (st, h) = sweep(op, &op.defaults(), isa, step, 2, &|_, _| {}).unwrap();
             hashes.push(h);
             line += &format!(" | {isa}: max {:.3} at {:e} cr {:.2}% spec {}", st.max_ulp, st.worst_input,

@@ -76,11 +76,11 @@ pub(crate) fn pow2<S: Simd>(v: V<S>, t: F<S>) -> F<S> {
 pub(crate) fn scale<S: Simd>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
     let risky = v.gt(v.abs(n), v.splat(126.0));
     if v.any(risky) {
-        // Two steps: the first is exact, the second rounds once.
-        let pos = v.gt(n, v.splat(0.0));
-        let k = v.sel(pos, v.splat(64.0), v.splat(-64.0));
-        let two_k = v.sel(pos, v.splat(f32::from_bits((127 + 64) << 23)), v.splat(f32::from_bits((127 - 64) << 23)));
-        v.mul(v.mul(y, pow2(v, v.sub(t, k))), two_k)
+        // Two steps of about n/2 each: the first cannot overflow or underflow where the
+        // result does not, the second rounds once.
+        let t1 = v.fma(n, v.splat(0.5), v.splat(SHIFTER));
+        let n1 = v.sub(t1, v.splat(SHIFTER));
+        v.mul(v.mul(y, pow2(v, t1)), pow2(v, v.sub(t, n1)))
     } else {
         v.mul(y, pow2(v, t))
     }
@@ -124,30 +124,41 @@ pub(crate) fn expm1<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let toward_zero = v.fnma(v.copysign(v.splat(0.5), x), v.splat(1.0), v.mul(x, v.splat(LOG2E)));
     let t = v.add(toward_zero, v.splat(SHIFTER));
     let n = v.sub(t, v.splat(SHIFTER));
-    let r = v.fnma(n, v.splat(LN2_HI), x);
-    let r = v.fnma(n, v.splat(LN2_LO), r);
-    let em = v.fma(v.mul(r, r), v.poly(r, &EXPM1_Q), r); // e^r − 1
+    let r1 = v.fnma(n, v.splat(LN2_HI), x);
+    let r = v.fnma(n, v.splat(LN2_LO), r1);
+    let r_lo = v.fnma(n, v.splat(LN2_LO), v.sub(r1, r)); // rounding error of r
+    // e^r − 1 = r + r²·q as a double-f32 (r − em_hi is exact: em/r lies in [0.7, 1.4]);
+    // r_lo enters through the derivative e^r = 1 + em.
+    let q = v.poly(r, &EXPM1_Q);
+    let (r2, r2_lo) = v.two_prod(r, r);
+    let em_hi = v.fma(r2, q, r);
+    let em_lo = v.fma(r2_lo, q, v.fma(r2, q, v.sub(r, em_hi)));
+    let em = Dd::new(em_hi, v.add(em_lo, v.fma(r_lo, em_hi, r_lo)));
     let fast = v.le(v.abs(x), v.splat(87.0));
-    if v.any(v.not_m(fast)) {
+    let y = if v.any(v.not_m(fast)) {
         // |x| > 87 (or NaN): e^x − 1 is e^x (or −1) to far below half an ulp.
-        let p = v.add(v.splat(1.0), em);
+        let p = v.add(v.splat(1.0), em.hi);
         let big = scale(v, p, t, n);
         let big = v.sel(v.gt(x, v.splat(EXP_OVERFLOW)), v.splat(f32::INFINITY), big);
         let big = v.sel(v.lt(x, v.splat(0.0)), v.splat(-1.0), big);
         v.sel(fast, expm1_normal(v, t, n, em), big)
     } else {
         expm1_normal(v, t, n, em)
-    }
+    };
+    // ±0 keep their sign.
+    v.sel(v.eq(x, v.splat(0.0)), x, y)
 }
 
 /// `2^n·(em + 1) − 1` rounded once, for n in [-126, 126].
 #[inline(always)]
-fn expm1_normal<S: Simd>(v: V<S>, t: F<S>, n: F<S>, em: F<S>) -> F<S> {
+fn expm1_normal<S: Simd>(v: V<S>, t: F<S>, n: F<S>, em: Dd<S>) -> F<S> {
     let s = pow2(v, t);
-    // n in [-24, 24]: s − 1 is exact, one fma rounds.
-    let mid = v.fma(s, em, v.sub(s, v.splat(1.0)));
+    // n in [-24, 24]: s − 1 and s·em_hi are exact; add the three terms, rounding once.
+    let (h, l) = v.fast_two_sum(v.sub(s, v.splat(1.0)), v.mul(s, em.hi));
+    let mid = v.add(h, v.fma(s, em.lo, l));
     // Otherwise carry e^r = em + 1 as hi + lo (Fast2Sum, |em| < 1).
-    let (p_hi, p_lo) = v.fast_two_sum(v.splat(1.0), em);
+    let (p_hi, p_lo) = v.fast_two_sum(v.splat(1.0), em.hi);
+    let p_lo = v.add(p_lo, em.lo);
     let hi_part = v.fma(s, p_hi, v.fma(s, p_lo, v.splat(-1.0)));
     let out = v.gt(v.abs(n), v.splat(24.0));
     v.sel(out, hi_part, mid)

@@ -25,6 +25,12 @@ const SQRT_HALF_BITS: u32 = 0x3f35_04f3;
 /// (|extra| ≲ 2^-24·|log u| or 2^-24·|u−1|); rounded once, ≈ 0.6 ulp.
 #[inline(always)]
 pub(crate) fn log_core<S: Simd>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -> F<S> {
+    log_core_dd(v, u, k_off, extra).round(v)
+}
+
+/// [`log_core`] before its final rounding, as `hi + lo`.
+#[inline(always)]
+pub(crate) fn log_core_dd<S: Simd>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -> Dd<S> {
     let ix = v.sub_u(v.bits(u), v.splat_u(SQRT_HALF_BITS));
     // k + 256 sits in the top 9 bits of ix + 256·2^23; turn it into a float exactly.
     let kb = v.shr(v.add_u(ix, v.splat_u(256 << 23)), 23);
@@ -38,7 +44,7 @@ pub(crate) fn log_core<S: Simd>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -> F
     let err = v.add(v.sub(kh, s), f);
     let tail = v.fma(v.mul(f, f), v.poly(f, &LOG1P_P), v.add(err, extra));
     let tail = v.fma(k, v.splat(LN2_LO), tail);
-    v.add(s, tail)
+    Dd::new(s, tail)
 }
 
 /// Special values shared by log and log1p, given the argument `u` of the logarithm.
@@ -63,14 +69,20 @@ pub(crate) fn log<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 /// log(1 + (hi + lo)) for a double-f32 argument with hi ≥ −1; rounded once.
 #[inline(always)]
 pub(crate) fn log1p_dd<S: Simd>(v: V<S>, a: Dd<S>) -> F<S> {
+    let u = v.add(v.splat(1.0), a.hi);
+    log_specials(v, u, log1p_parts(v, a).round(v))
+}
+
+/// log(1 + (hi + lo)) before its final rounding, for 0 ≤ hi + lo ≤ 1 (no special values).
+#[inline(always)]
+pub(crate) fn log1p_parts<S: Simd>(v: V<S>, a: Dd<S>) -> Dd<S> {
     // u + d = 1 + hi exactly (2Sum), then the correction (d + lo)/u.
     let u = v.add(v.splat(1.0), a.hi);
     let big = v.gt(v.abs(a.hi), v.splat(1.0));
     let (p, q) = (v.sel(big, a.hi, v.splat(1.0)), v.sel(big, v.splat(1.0), a.hi));
     let d = v.add(v.sub(p, u), q);
     let c = v.div(v.add(d, a.lo), u);
-    let y = log_core(v, u, v.splat(0.0), c);
-    log_specials(v, u, y)
+    log_core_dd(v, u, v.splat(0.0), c)
 }
 
 /// log(1 + x), ≤ 1 ulp.

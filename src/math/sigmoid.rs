@@ -18,7 +18,11 @@ impl<S: Simd> Scaled<S> {
     /// `(f · value) · 2^n`, rounded once where the result is normal.
     #[inline(always)]
     pub fn times(self, v: V<S>, f: F<S>) -> F<S> {
+        let p = v.mul(f, self.val.hi);
         let y = v.fma(f, self.val.hi, v.mul(f, self.val.lo));
+        // ±inf·hi stays ±inf (the correction would make it NaN), ±0·hi keeps its sign.
+        let plain = v.or_m(v.eq(v.abs(p), v.splat(f32::INFINITY)), v.eq(f, v.splat(0.0)));
+        let y = v.sel(plain, p, y);
         scale(v, y, self.t, self.n)
     }
     /// `value · 2^n`, rounded once where the result is normal.

@@ -2,7 +2,7 @@
 
 use crate::driver::{Kernel, Kernel2};
 use crate::math::exp::{exp, exp_neg_abs, expm1, unscale};
-use crate::math::log::{log, log1p, log1p_dd};
+use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
 use crate::math::sigmoid::{Scaled, recip_dd, sigmoid, sigmoid_dd};
 use crate::math::{Dd, erf, tanh};
 use crate::simd::{F, V};
@@ -43,7 +43,10 @@ fn neg_inf_nan<S: Simd>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
 /// `c·y` for a constant `c = hi + lo` that f32 cannot hold, rounded once.
 #[inline(always)]
 fn mul_const<S: Simd>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
-    v.fma(y, v.splat(hi), v.mul(y, v.splat(lo)))
+    let p = v.mul(y, v.splat(hi));
+    let r = v.fma(y, v.splat(hi), v.mul(y, v.splat(lo)));
+    // ±inf·hi stays ±inf (the correction term would turn it into NaN).
+    v.sel(v.eq(v.abs(p), v.splat(INF)), p, r)
 }
 
 kernel!(Relu {} |v, x| relu(v, x));
@@ -98,7 +101,10 @@ kernel!(Softsign {} |v, x| {
     // x·(1/(1 + |x|)) with 1 + |x| and its reciprocal in double-f32: rounded once.
     let (d, e) = two_sum(v, v.splat(1.0), v.abs(x));
     let r = recip_dd(v, Dd::new(d, e));
-    v.fma(x, r.hi, v.mul(x, r.lo))
+    let y = v.fma(x, r.hi, v.mul(x, r.lo));
+    // Past 2^64 the reciprocal is subnormal; the result there is ±1 (±inf stays NaN).
+    let huge = v.and_m(v.gt(v.abs(x), v.splat(1.8446744e19)), v.lt(v.abs(x), v.splat(INF)));
+    v.sel(huge, v.copysign(v.splat(1.0), x), y)
 });
 kernel!(Tanh {} |v, x| tanh::tanh(v, x));
 kernel!(HardTanh { min, max } |v, x| {
@@ -134,16 +140,21 @@ kernel!(Squareplus { b } |v, x| {
     let r = v.sqrt(s);
     let res = v.add(v.fnma(r, r, s), v.add(e, q_lo));
     let r_lo = v.mul(res, v.div(v.splat(0.5), r));
+    let r_lo = v.sel(v.eq(r, v.splat(0.0)), v.splat(0.0), r_lo);
     let (r, r_lo) = (v.sel(huge, a, r), v.sel(huge, v.splat(0.0), r_lo));
     // x ≥ 0: (x + r)/2.
-    let (t, te) = two_sum(v, x, r);
-    let pos = v.mul(v.add(t, v.add(te, r_lo)), v.splat(0.5));
+    let half = v.splat(0.5);
+    let (t, te) = two_sum(v, v.mul(x, half), v.mul(r, half));
+    let pos = v.add(t, v.fma(r_lo, half, te));
     // x < 0: b/(2(r + |x|)), which neither cancels nor overflows.
     let (d, de) = two_sum(v, v.mul(r, v.splat(0.5)), v.mul(a, v.splat(0.5)));
     let inv = recip_dd(v, Dd::new(d, v.fma(r_lo, v.splat(0.5), de)));
     let hb = v.splat(0.25 * b);
     let neg = v.fma(hb, inv.hi, v.mul(hb, inv.lo));
     let y = v.sel(v.ge(x, v.splat(0.0)), pos, neg);
+    // b = 0 is relu (x² may underflow, so say it directly).
+    let y = if b == 0.0 { relu(v, x) } else { y };
+    let y = v.sel(v.eq(x, x), y, x);
     v.sel(v.eq(x, v.splat(-INF)), v.splat(f32::NAN), y)
 });
 kernel!(Log1mexp {} |v, x| log1mexp(v, x));
@@ -206,8 +217,11 @@ fn div6<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> F<S> {
 #[inline(always)]
 fn softplus<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let (p, red) = exp_neg_abs(v, x);
-    let l = log1p_dd(v, unscale(v, p, red));
-    v.add(relu(v, x), l)
+    let l = log1p_parts(v, unscale(v, p, red));
+    // max(x, 0) + l.hi + l.lo, rounded once (x = ±inf and NaN pass through the sum).
+    let (h, e) = two_sum(v, relu(v, x), l.hi);
+    let y = v.add(h, v.add(e, l.lo));
+    v.sel(v.eq(x, v.splat(INF)), x, y)
 }
 
 /// gelu_tanh(x) = x·σ(z), z = 2·√(2/π)·x·(1 + 0.044715·x²), z in double-f32.
