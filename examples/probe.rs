@@ -5,6 +5,14 @@ fn main() {
     for isa in lanewise::Isa::available() {
         let mut y = [0.0f32];
         lanewise::with_isa(isa, || (op.run)(&[x], &mut y, &op.defaults())).unwrap();
-        println!("{isa}: {}({x:e}) = {:e}  ref {:e}", op.name, y[0], op.reference(x as f64, &op.defaults().iter().map(|&p| p as f64).collect::<Vec<_>>()));
+        println!(
+            "{isa}: {}({x:e}) = {:e}  ref {:e}",
+            op.name,
+            y[0],
+            op.reference(
+                x as f64,
+                &op.defaults().iter().map(|&p| p as f64).collect::<Vec<_>>()
+            )
+        );
     }
 }

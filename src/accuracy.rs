@@ -27,7 +27,11 @@ pub struct Stats {
 impl Stats {
     /// Mean error in ulps.
     pub fn mean_ulp(&self) -> f64 {
-        if self.count == 0 { 0.0 } else { self.sum_ulp / self.count as f64 }
+        if self.count == 0 {
+            0.0
+        } else {
+            self.sum_ulp / self.count as f64
+        }
     }
 
     /// Adds one comparison.
@@ -72,7 +76,9 @@ impl Stats {
 
 /// Every `step`-th f32 bit pattern starting at `offset` (`step = 1`: all 2^32 of them).
 pub fn bit_patterns(step: u64, offset: u64) -> impl Iterator<Item = f32> {
-    (offset..1u64 << 32).step_by(step.max(1) as usize).map(|b| f32::from_bits(b as u32))
+    (offset..1u64 << 32)
+        .step_by(step.max(1) as usize)
+        .map(|b| f32::from_bits(b as u32))
 }
 
 /// Sweeps `op` with parameters `params` over every `step`-th bit pattern on `isa`, using
@@ -126,7 +132,10 @@ pub fn sweep(
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("sweep thread panicked")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("sweep thread panicked"))
+            .collect()
     });
     let mut st = Stats::default();
     let mut hash = 0u64;

@@ -86,7 +86,9 @@ impl<K: Kernel2> WithSimd for Map2<'_, K> {
             *o = self.k.apply(v, *x, *a);
         }
         if !xt.is_empty() {
-            let y = self.k.apply(v, s.partial_load_f32s(xt), s.partial_load_f32s(at));
+            let y = self
+                .k
+                .apply(v, s.partial_load_f32s(xt), s.partial_load_f32s(at));
             s.partial_store_f32s(ot, y);
         }
     }

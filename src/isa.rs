@@ -42,7 +42,9 @@ impl Isa {
 
     /// Parses a level name as accepted by `LANEWISE_ISA`.
     pub fn from_name(name: &str) -> Option<Isa> {
-        Isa::ALL.into_iter().find(|isa| isa.name() == name.trim().to_ascii_lowercase())
+        Isa::ALL
+            .into_iter()
+            .find(|isa| isa.name() == name.trim().to_ascii_lowercase())
     }
 
     /// Whether this machine can run the level.
@@ -62,7 +64,10 @@ impl Isa {
 
     /// The levels this machine can run, slowest first.
     pub fn available() -> Vec<Isa> {
-        Isa::ALL.into_iter().filter(|isa| isa.is_available()).collect()
+        Isa::ALL
+            .into_iter()
+            .filter(|isa| isa.is_available())
+            .collect()
     }
 
     /// The best level this machine can run.
@@ -96,7 +101,11 @@ impl fmt::Display for IsaError {
             IsaError::Unavailable(isa) => write!(
                 f,
                 "instruction set {isa} is not available on this machine (available: {})",
-                Isa::available().iter().map(|i| i.name()).collect::<Vec<_>>().join(", ")
+                Isa::available()
+                    .iter()
+                    .map(|i| i.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -129,7 +138,11 @@ pub(crate) fn tokens() -> &'static Tokens {
 /// Parses a `LANEWISE_ISA` value and checks that the machine has it.
 pub fn parse_isa(name: &str) -> Result<Isa, IsaError> {
     let isa = Isa::from_name(name).ok_or_else(|| IsaError::Unknown(name.to_string()))?;
-    if isa.is_available() { Ok(isa) } else { Err(IsaError::Unavailable(isa)) }
+    if isa.is_available() {
+        Ok(isa)
+    } else {
+        Err(IsaError::Unavailable(isa))
+    }
 }
 
 fn global_isa() -> Isa {

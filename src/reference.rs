@@ -45,17 +45,34 @@ pub fn elementwise(name: &str, x: f64, p: &[f64]) -> Option<f64> {
         "relu6" => relu6(x),
         "relu2" => relu(x) * relu(x),
         "leaky_relu" => {
-            if x >= 0.0 { x } else { p[0] * x }
+            if x >= 0.0 {
+                x
+            } else {
+                p[0] * x
+            }
         }
         "identity" => x,
         "elu" => {
-            if x > 0.0 { x } else { p[0] * libm::expm1(x) }
+            if x > 0.0 {
+                x
+            } else {
+                p[0] * libm::expm1(x)
+            }
         }
         "celu" => {
-            if x > 0.0 { x } else { p[0] * libm::expm1(x / p[0]) + 0.0 }
+            if x > 0.0 {
+                x
+            } else {
+                p[0] * libm::expm1(x / p[0]) + 0.0
+            }
         }
         "selu" => {
-            SELU_LAMBDA * if x > 0.0 { x } else { SELU_ALPHA * libm::expm1(x) }
+            SELU_LAMBDA
+                * if x > 0.0 {
+                    x
+                } else {
+                    SELU_ALPHA * libm::expm1(x)
+                }
         }
         "sigmoid" => sigmoid(x),
         "log_sigmoid" => -softplus(-x),
@@ -67,7 +84,11 @@ pub fn elementwise(name: &str, x: f64, p: &[f64]) -> Option<f64> {
         "gelu" => 0.5 * x * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2),
         "gelu_tanh" => {
             let u = (2.0 / core::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x);
-            if x.is_infinite() { if x > 0.0 { x } else { f64::NAN } } else { x * sigmoid(2.0 * u) }
+            if x.is_infinite() {
+                if x > 0.0 { x } else { f64::NAN }
+            } else {
+                x * sigmoid(2.0 * u)
+            }
         }
         "gelu_fast" => x * sigmoid(1.702 * x),
         "softsign" => x / (1.0 + x.abs()),
@@ -77,7 +98,11 @@ pub fn elementwise(name: &str, x: f64, p: &[f64]) -> Option<f64> {
             if y > p[1] { p[1] } else { y }
         }
         "hard_shrink" => {
-            if x.abs() > p[0] { x } else { 0.0 }
+            if x.abs() > p[0] {
+                x
+            } else {
+                0.0
+            }
         }
         "soft_shrink" => {
             if x.abs() > p[0] {
@@ -87,7 +112,11 @@ pub fn elementwise(name: &str, x: f64, p: &[f64]) -> Option<f64> {
             }
         }
         "step" => {
-            if x >= p[0] { 1.0 } else { 0.0 }
+            if x >= p[0] {
+                1.0
+            } else {
+                0.0
+            }
         }
         "sparse_plus" => {
             if x <= -1.0 {
@@ -147,11 +176,19 @@ pub fn ulp_error_f32(y: f32, r: f64) -> f64 {
 /// `emin`; `rounded` is `r` rounded to that format (for overflow detection).
 pub fn ulp_error(y: f64, r: f64, rounded: f64, mant: i32, emin: i32) -> f64 {
     if r.is_nan() || y.is_nan() {
-        return if r.is_nan() && y.is_nan() { 0.0 } else { f64::INFINITY };
+        return if r.is_nan() && y.is_nan() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
     }
     if rounded.is_infinite() || y.is_infinite() {
         return if y == rounded { 0.0 } else { f64::INFINITY };
     }
-    let e = if r == 0.0 { emin } else { (libm::frexp(r).1 - 1).max(emin) };
+    let e = if r == 0.0 {
+        emin
+    } else {
+        (libm::frexp(r).1 - 1).max(emin)
+    };
     (y - r).abs() / 2f64.powi(e - mant)
 }

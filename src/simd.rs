@@ -128,7 +128,7 @@ impl<S: Simd> V<S> {
         self.0.transmute_u32s_f32s(a)
     }
     #[inline(always)]
-    pub fn from_bits(self, a: U<S>) -> F<S> {
+    pub fn to_f32(self, a: U<S>) -> F<S> {
         self.0.transmute_f32s_u32s(a)
     }
     #[inline(always)]

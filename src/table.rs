@@ -64,7 +64,12 @@ impl OpInfo {
 }
 
 const fn param(name: &'static str, default: f32, mlx: Option<f32>, flax: Option<f32>) -> Param {
-    Param { name, default, mlx, flax }
+    Param {
+        name,
+        default,
+        mlx,
+        flax,
+    }
 }
 
 macro_rules! op {
@@ -91,40 +96,108 @@ macro_rules! op {
 
 /// Maps `f` to `f_inplace` inside the `op!` table.
 macro_rules! paste_inplace {
-    (relu) => { ops::relu_inplace };
-    (relu6) => { ops::relu6_inplace };
-    (relu2) => { ops::relu2_inplace };
-    (leaky_relu) => { ops::leaky_relu_inplace };
-    (identity) => { ops::identity_inplace };
-    (elu) => { ops::elu_inplace };
-    (celu) => { ops::celu_inplace };
-    (selu) => { ops::selu_inplace };
-    (sigmoid) => { ops::sigmoid_inplace };
-    (log_sigmoid) => { ops::log_sigmoid_inplace };
-    (softplus) => { ops::softplus_inplace };
-    (hard_sigmoid) => { ops::hard_sigmoid_inplace };
-    (hard_swish) => { ops::hard_swish_inplace };
-    (silu) => { ops::silu_inplace };
-    (mish) => { ops::mish_inplace };
-    (gelu) => { ops::gelu_inplace };
-    (gelu_tanh) => { ops::gelu_tanh_inplace };
-    (gelu_fast) => { ops::gelu_fast_inplace };
-    (softsign) => { ops::softsign_inplace };
-    (tanh) => { ops::tanh_inplace };
-    (hard_tanh) => { ops::hard_tanh_inplace };
-    (hard_shrink) => { ops::hard_shrink_inplace };
-    (soft_shrink) => { ops::soft_shrink_inplace };
-    (step) => { ops::step_inplace };
-    (sparse_plus) => { ops::sparse_plus_inplace };
-    (sparse_sigmoid) => { ops::sparse_sigmoid_inplace };
-    (squareplus) => { ops::squareplus_inplace };
-    (log1mexp) => { ops::log1mexp_inplace };
-    (exp) => { ops::exp_inplace };
-    (expm1) => { ops::expm1_inplace };
-    (log) => { ops::log_inplace };
-    (log1p) => { ops::log1p_inplace };
-    (erf) => { ops::erf_inplace };
-    (erfc) => { ops::erfc_inplace };
+    (relu) => {
+        ops::relu_inplace
+    };
+    (relu6) => {
+        ops::relu6_inplace
+    };
+    (relu2) => {
+        ops::relu2_inplace
+    };
+    (leaky_relu) => {
+        ops::leaky_relu_inplace
+    };
+    (identity) => {
+        ops::identity_inplace
+    };
+    (elu) => {
+        ops::elu_inplace
+    };
+    (celu) => {
+        ops::celu_inplace
+    };
+    (selu) => {
+        ops::selu_inplace
+    };
+    (sigmoid) => {
+        ops::sigmoid_inplace
+    };
+    (log_sigmoid) => {
+        ops::log_sigmoid_inplace
+    };
+    (softplus) => {
+        ops::softplus_inplace
+    };
+    (hard_sigmoid) => {
+        ops::hard_sigmoid_inplace
+    };
+    (hard_swish) => {
+        ops::hard_swish_inplace
+    };
+    (silu) => {
+        ops::silu_inplace
+    };
+    (mish) => {
+        ops::mish_inplace
+    };
+    (gelu) => {
+        ops::gelu_inplace
+    };
+    (gelu_tanh) => {
+        ops::gelu_tanh_inplace
+    };
+    (gelu_fast) => {
+        ops::gelu_fast_inplace
+    };
+    (softsign) => {
+        ops::softsign_inplace
+    };
+    (tanh) => {
+        ops::tanh_inplace
+    };
+    (hard_tanh) => {
+        ops::hard_tanh_inplace
+    };
+    (hard_shrink) => {
+        ops::hard_shrink_inplace
+    };
+    (soft_shrink) => {
+        ops::soft_shrink_inplace
+    };
+    (step) => {
+        ops::step_inplace
+    };
+    (sparse_plus) => {
+        ops::sparse_plus_inplace
+    };
+    (sparse_sigmoid) => {
+        ops::sparse_sigmoid_inplace
+    };
+    (squareplus) => {
+        ops::squareplus_inplace
+    };
+    (log1mexp) => {
+        ops::log1mexp_inplace
+    };
+    (exp) => {
+        ops::exp_inplace
+    };
+    (expm1) => {
+        ops::expm1_inplace
+    };
+    (log) => {
+        ops::log_inplace
+    };
+    (log1p) => {
+        ops::log1p_inplace
+    };
+    (erf) => {
+        ops::erf_inplace
+    };
+    (erfc) => {
+        ops::erfc_inplace
+    };
 }
 
 /// Every elementwise function (PReLU, whose slope is a slice, is listed separately in the
@@ -185,5 +258,6 @@ pub static OPS: &[OpInfo] = &[
 /// assert_eq!(op.name, "hard_swish");
 /// ```
 pub fn find(name: &str) -> Option<&'static OpInfo> {
-    OPS.iter().find(|op| op.name == name || op.mlx.contains(&name) || op.flax.contains(&name))
+    OPS.iter()
+        .find(|op| op.name == name || op.mlx.contains(&name) || op.flax.contains(&name))
 }

@@ -9,7 +9,11 @@ use proptest::prelude::*;
 /// Every STEP-th f32 bit pattern (odd, so every exponent and low-mantissa mix is hit):
 /// 16.7 M inputs per function and ISA. Under emulation (qemu) the step is raised, see below.
 fn dense_step() -> u64 {
-    if cfg!(target_arch = "aarch64") { 4099 } else { 257 }
+    if cfg!(target_arch = "aarch64") {
+        4099
+    } else {
+        257
+    }
 }
 
 #[test]
@@ -29,9 +33,10 @@ fn dense_sweep_within_bounds_and_identical_across_isas() {
             }
             match first {
                 None => first = Some((isa, hash)),
-                Some((isa0, h0)) if h0 != hash => {
-                    failures.push(format!("{}: output bits differ between {isa0} and {isa}", op.name))
-                }
+                Some((isa0, h0)) if h0 != hash => failures.push(format!(
+                    "{}: output bits differ between {isa0} and {isa}",
+                    op.name
+                )),
                 _ => {}
             }
         }
@@ -87,6 +92,11 @@ fn other_parameters() {
     for &(name, params, bound) in cases {
         let op = lanewise::table::find(name).unwrap();
         let (st, _) = sweep(op, params, lanewise::active_isa(), 65537, 2, &|_, _| {}).unwrap();
-        assert!(st.max_ulp <= bound, "{name}{params:?}: {} ulp at {:e}", st.max_ulp, st.worst_input);
+        assert!(
+            st.max_ulp <= bound,
+            "{name}{params:?}: {} ulp at {:e}",
+            st.max_ulp,
+            st.worst_input
+        );
     }
 }

@@ -4,7 +4,9 @@ use lanewise::table::OPS;
 use lanewise::{Isa, IsaError, with_isa};
 
 fn inputs(n: usize) -> Vec<f32> {
-    (0..n).map(|i| ((i as f32) * 0.37 - 9.0) * if i % 3 == 0 { -1.0 } else { 1.0 }).collect()
+    (0..n)
+        .map(|i| ((i as f32) * 0.37 - 9.0) * if i % 3 == 0 { -1.0 } else { 1.0 })
+        .collect()
 }
 
 #[test]
@@ -28,12 +30,26 @@ fn lengths_offsets_and_in_place() {
                     let mut z = x.to_vec();
                     with_isa(isa, || (op.run_inplace)(&mut z, &p)).unwrap();
                     for i in (0..n).step_by(if n > 100 { 97 } else { 1 }) {
-                        assert_eq!(y[i + 1].to_bits(), one(x[i]), "{} n={n} off={off} i={i} on {isa}", op.name);
+                        assert_eq!(
+                            y[i + 1].to_bits(),
+                            one(x[i]),
+                            "{} n={n} off={off} i={i} on {isa}",
+                            op.name
+                        );
                     }
                     let yb: Vec<u32> = y[1..n + 1].iter().map(|v| v.to_bits()).collect();
                     let zb: Vec<u32> = z.iter().map(|v| v.to_bits()).collect();
-                    assert_eq!(yb, zb, "{} in place != out of place, n={n} on {isa}", op.name);
-                    assert_eq!((y[0], y[n + 1]), (0.0, 0.0), "{} wrote outside its output", op.name);
+                    assert_eq!(
+                        yb, zb,
+                        "{} in place != out of place, n={n} on {isa}",
+                        op.name
+                    );
+                    assert_eq!(
+                        (y[0], y[n + 1]),
+                        (0.0, 0.0),
+                        "{} wrote outside its output",
+                        op.name
+                    );
                 }
             }
         }
@@ -72,24 +88,40 @@ fn prelu_bad_alpha_panics() {
 #[test]
 fn isa_selection() {
     assert!(Isa::Scalar.is_available());
-    assert_eq!(lanewise::parse_isa("bogus"), Err(IsaError::Unknown("bogus".into())));
+    assert_eq!(
+        lanewise::parse_isa("bogus"),
+        Err(IsaError::Unknown("bogus".into()))
+    );
     #[cfg(target_arch = "x86_64")]
     {
-        assert_eq!(with_isa(Isa::Neon, || ()), Err(IsaError::Unavailable(Isa::Neon)));
+        assert_eq!(
+            with_isa(Isa::Neon, || ()),
+            Err(IsaError::Unavailable(Isa::Neon))
+        );
         assert!(lanewise::parse_isa("neon").is_err());
     }
     assert_eq!(with_isa(Isa::Scalar, lanewise::active_isa), Ok(Isa::Scalar));
     assert_eq!(Isa::from_name("AVX512"), Some(Isa::Avx512));
     let msg = IsaError::Unavailable(Isa::Neon).to_string();
-    assert!(msg.contains("not available") && msg.contains("scalar"), "{msg}");
+    assert!(
+        msg.contains("not available") && msg.contains("scalar"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn table_names_are_unique_and_found() {
     for op in OPS {
-        assert!(std::ptr::eq(lanewise::table::find(op.name).unwrap(), op), "{}", op.name);
+        assert!(
+            std::ptr::eq(lanewise::table::find(op.name).unwrap(), op),
+            "{}",
+            op.name
+        );
         assert_eq!(OPS.iter().filter(|o| o.name == op.name).count(), 1);
     }
     assert_eq!(lanewise::table::find("swish").unwrap().name, "silu");
-    assert_eq!(lanewise::table::find("gelu_approx").unwrap().name, "gelu_tanh");
+    assert_eq!(
+        lanewise::table::find("gelu_approx").unwrap().name,
+        "gelu_tanh"
+    );
 }

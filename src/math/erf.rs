@@ -74,11 +74,18 @@ pub(crate) fn erfc_tail<S: Simd>(v: V<S>, z: Dd<S>, q: Dd<S>) -> Scaled<S> {
     let u = v.sub(t.hi, v.splat(0.375));
     let uq = v.poly(u, &H_Q);
     let h_hi = v.fma(u, uq, v.splat(H_C0_HI));
-    let h_lo = v.add(v.fma(u, uq, v.sub(v.splat(H_C0_HI), h_hi)), v.splat(H_C0_LO));
+    let h_lo = v.add(
+        v.fma(u, uq, v.sub(v.splat(H_C0_HI), h_hi)),
+        v.splat(H_C0_LO),
+    );
     let (e, red) = exp_dd(v, v.neg(q.hi), v.neg(q.lo));
     let val = e.mul(v, Dd::new(h_hi, h_lo)).mul(v, t);
     let val = Dd::new(v.sel(far, zero, val.hi), v.sel(far, zero, val.lo));
-    Scaled { val, t: red.t, n: red.n }
+    Scaled {
+        val,
+        t: red.t,
+        n: red.n,
+    }
 }
 
 /// erfc(|x|) for |x| ≥ 0.5 (the argument is exact, its square a double-f32).
@@ -108,6 +115,7 @@ pub(crate) fn erf<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
         v.splat(ERF_C0_HI),
         v.mul(x, v.fma(x2, v.poly(x2, &ERF_Q), v.splat(ERF_C0_LO))),
     );
+    let small = v.sel(v.eq(x, v.splat(0.0)), x, small);
     let is_small = v.lt(v.abs(x), v.splat(ERF_SMALL));
     if !v.any(v.not_m(is_small)) {
         return small;
@@ -151,7 +159,11 @@ pub(crate) fn gelu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     // |x| ≥ 0.75: gelu(−|x|) = −½|x|·erfc(z), z = |x|/√2 (double-f32), z² = x²/2 exactly.
     let a = v.abs(x);
     let z_hi = v.mul(a, v.splat(RSQRT2_HI));
-    let z_lo = v.fma(a, v.splat(RSQRT2_LO), v.fma(a, v.splat(RSQRT2_HI), v.neg(z_hi)));
+    let z_lo = v.fma(
+        a,
+        v.splat(RSQRT2_LO),
+        v.fma(a, v.splat(RSQRT2_HI), v.neg(z_hi)),
+    );
     let half = v.splat(0.5);
     let q = Dd::new(v.mul(x2_hi, half), v.mul(x2_lo, half));
     let tail = erfc_tail(v, Dd::new(z_hi, z_lo), q);
@@ -159,7 +171,11 @@ pub(crate) fn gelu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let y_left = tail.times(v, neg_half_a);
     // x ≥ 0.75: gelu(x) = x + gelu(−x), the second term small and negative.
     let g = tail.val.mul_f(v, neg_half_a);
-    let tc = v.sel(v.lt(tail.n, v.splat(-126.0)), v.splat(SHIFTER - 126.0), tail.t);
+    let tc = v.sel(
+        v.lt(tail.n, v.splat(-126.0)),
+        v.splat(SHIFTER - 126.0),
+        tail.t,
+    );
     let s = pow2(v, tc);
     let (sum, err) = v.fast_two_sum(a, v.mul(g.hi, s));
     let y_right = v.add(sum, v.fma(g.lo, s, err));

@@ -68,7 +68,7 @@ pub(crate) fn reduce_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Reduced<S>, F<
 /// `2^n` from `t = SHIFTER + n`, for n in [-126, 127].
 #[inline(always)]
 pub(crate) fn pow2<S: Simd>(v: V<S>, t: F<S>) -> F<S> {
-    v.from_bits(v.add_u(v.shl(v.bits(t), 23), v.splat_u(127 << 23)))
+    v.to_f32(v.add_u(v.shl(v.bits(t), 23), v.splat_u(127 << 23)))
 }
 
 /// `y · 2^n`, rounded once, for any n in [-200, 200] (subnormal results included).
@@ -121,7 +121,11 @@ pub(crate) fn exp_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Dd<S>, Reduced<S>
 /// adds two terms of one sign: no cancellation for any x.
 #[inline(always)]
 pub(crate) fn expm1<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
-    let toward_zero = v.fnma(v.copysign(v.splat(0.5), x), v.splat(1.0), v.mul(x, v.splat(LOG2E)));
+    let toward_zero = v.fnma(
+        v.copysign(v.splat(0.5), x),
+        v.splat(1.0),
+        v.mul(x, v.splat(LOG2E)),
+    );
     let t = v.add(toward_zero, v.splat(SHIFTER));
     let n = v.sub(t, v.splat(SHIFTER));
     let r1 = v.fnma(n, v.splat(LN2_HI), x);

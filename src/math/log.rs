@@ -34,9 +34,15 @@ pub(crate) fn log_core_dd<S: Simd>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -
     let ix = v.sub_u(v.bits(u), v.splat_u(SQRT_HALF_BITS));
     // k + 256 sits in the top 9 bits of ix + 256·2^23; turn it into a float exactly.
     let kb = v.shr(v.add_u(ix, v.splat_u(256 << 23)), 23);
-    let k = v.sub(v.from_bits(v.or_u(kb, v.splat_u(0x4b00_0000))), v.splat(8_388_608.0 + 256.0));
+    let k = v.sub(
+        v.to_f32(v.or_u(kb, v.splat_u(0x4b00_0000))),
+        v.splat(8_388_608.0 + 256.0),
+    );
     let k = v.add(k, k_off);
-    let m = v.from_bits(v.add_u(v.and_u(ix, v.splat_u(0x007f_ffff)), v.splat_u(SQRT_HALF_BITS)));
+    let m = v.to_f32(v.add_u(
+        v.and_u(ix, v.splat_u(0x007f_ffff)),
+        v.splat_u(SQRT_HALF_BITS),
+    ));
     let f = v.sub(m, v.splat(1.0));
     // s + err = k·ln2_hi + f exactly (Fast2Sum: |k·ln2_hi| ≥ |f| unless k = 0, then err = 0).
     let kh = v.mul(k, v.splat(LN2_HI));
@@ -79,7 +85,10 @@ pub(crate) fn log1p_parts<S: Simd>(v: V<S>, a: Dd<S>) -> Dd<S> {
     // u + d = 1 + hi exactly (2Sum), then the correction (d + lo)/u.
     let u = v.add(v.splat(1.0), a.hi);
     let big = v.gt(v.abs(a.hi), v.splat(1.0));
-    let (p, q) = (v.sel(big, a.hi, v.splat(1.0)), v.sel(big, v.splat(1.0), a.hi));
+    let (p, q) = (
+        v.sel(big, a.hi, v.splat(1.0)),
+        v.sel(big, v.splat(1.0), a.hi),
+    );
     let d = v.add(v.sub(p, u), q);
     let c = v.div(v.add(d, a.lo), u);
     log_core_dd(v, u, v.splat(0.0), c)
@@ -88,5 +97,6 @@ pub(crate) fn log1p_parts<S: Simd>(v: V<S>, a: Dd<S>) -> Dd<S> {
 /// log(1 + x), ≤ 1 ulp.
 #[inline(always)]
 pub(crate) fn log1p<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
-    log1p_dd(v, Dd::new(x, v.splat(0.0)))
+    let y = log1p_dd(v, Dd::new(x, v.splat(0.0)));
+    v.sel(v.eq(x, v.splat(0.0)), x, y)
 }

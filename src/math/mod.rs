@@ -39,7 +39,10 @@ impl<S: Simd> Dd<S> {
     #[inline(always)]
     pub fn mul_f(self, v: V<S>, f: F<S>) -> Dd<S> {
         let (hi, lo) = v.two_prod(self.hi, f);
-        Dd { hi, lo: v.fma(self.lo, f, lo) }
+        Dd {
+            hi,
+            lo: v.fma(self.lo, f, lo),
+        }
     }
     /// `hi + lo`, rounded once.
     #[inline(always)]

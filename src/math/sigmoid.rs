@@ -21,7 +21,10 @@ impl<S: Simd> Scaled<S> {
         let p = v.mul(f, self.val.hi);
         let y = v.fma(f, self.val.hi, v.mul(f, self.val.lo));
         // ±inf·hi stays ±inf (the correction would make it NaN), ±0·hi keeps its sign.
-        let plain = v.or_m(v.eq(v.abs(p), v.splat(f32::INFINITY)), v.eq(f, v.splat(0.0)));
+        let plain = v.or_m(
+            v.eq(v.abs(p), v.splat(f32::INFINITY)),
+            v.eq(f, v.splat(0.0)),
+        );
         let y = v.sel(plain, p, y);
         scale(v, y, self.t, self.n)
     }
@@ -53,7 +56,11 @@ pub(crate) fn sigmoid_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>) -> Scaled<S> 
     let a_lo = v.sel(deep, v.splat(0.0), a_lo);
     let (p, red) = exp_dd(v, a_hi, a_lo); // e^a = 2^n·p, n ≤ 0
     // d = 1 + e^a: below 2^-126 the exact size of e^a no longer matters next to 1.
-    let tc = v.sel(v.lt(red.n, v.splat(-126.0)), v.splat(SHIFTER - 126.0), red.t);
+    let tc = v.sel(
+        v.lt(red.n, v.splat(-126.0)),
+        v.splat(SHIFTER - 126.0),
+        red.t,
+    );
     let s = pow2(v, tc);
     let (e_hi, e_lo) = (v.mul(p.hi, s), v.mul(p.lo, s));
     let (d_hi, d_lo) = v.fast_two_sum(v.splat(1.0), e_hi);
@@ -63,7 +70,10 @@ pub(crate) fn sigmoid_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>) -> Scaled<S> 
     // Deep negative lanes: σ is below every subnormal; a true 0 keeps x·σ(x) at −0 (or
     // NaN for −inf) instead of scaling a clamped value.
     let zero = v.and_m(deep, neg);
-    let (pr_hi, pr_lo) = (v.sel(zero, v.splat(0.0), pr.hi), v.sel(zero, v.splat(0.0), pr.lo));
+    let (pr_hi, pr_lo) = (
+        v.sel(zero, v.splat(0.0), pr.hi),
+        v.sel(zero, v.splat(0.0), pr.lo),
+    );
     Scaled {
         val: Dd::new(v.sel(neg, pr_hi, r.hi), v.sel(neg, pr_lo, r.lo)),
         t: v.sel(neg, red.t, v.splat(SHIFTER)),

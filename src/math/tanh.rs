@@ -22,6 +22,11 @@ pub(crate) fn tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let x2 = v.mul(x, x);
     let small = v.fma(v.mul(x, x2), v.poly(x2, &TANH_P), x);
     let e = exp(v, v.add(a, a));
-    let big = v.fnma(v.splat(2.0), v.div(v.splat(1.0), v.add(e, v.splat(1.0))), v.splat(1.0));
-    v.sel(v.lt(a, v.splat(TANH_SMALL)), small, v.copysign(big, x))
+    let big = v.fnma(
+        v.splat(2.0),
+        v.div(v.splat(1.0), v.add(e, v.splat(1.0))),
+        v.splat(1.0),
+    );
+    let y = v.sel(v.lt(a, v.splat(TANH_SMALL)), small, v.copysign(big, x));
+    v.sel(v.eq(x, v.splat(0.0)), x, y)
 }

@@ -49,121 +49,186 @@ fn mul_const<S: Simd>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
     v.sel(v.eq(v.abs(p), v.splat(INF)), p, r)
 }
 
-kernel!(Relu {} |v, x| relu(v, x));
-kernel!(Relu6 {} |v, x| {
-    let y = relu(v, x);
-    v.sel(v.gt(y, v.splat(6.0)), v.splat(6.0), y)
-});
-kernel!(Relu2 {} |v, x| { let y = relu(v, x); v.mul(y, y) });
-kernel!(LeakyRelu { slope } |v, x| v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope))));
-kernel!(Elu { alpha } |v, x| {
-    let neg = v.mul(v.splat(alpha), expm1(v, x));
-    v.sel(v.gt(x, v.splat(0.0)), x, neg)
-});
-kernel!(Celu { alpha } |v, x| {
-    // + 0.0 turns the −0 of expm1(−0) into +0, as max(x, 0) + … does in both frameworks.
-    let neg = v.add(v.mul(v.splat(alpha), expm1(v, v.div(x, v.splat(alpha)))), v.splat(0.0));
-    v.sel(v.gt(x, v.splat(0.0)), x, neg)
-});
-kernel!(Selu {} |v, x| {
-    let pos = mul_const(v, x, SELU_LAMBDA.0, SELU_LAMBDA.1);
-    let neg = mul_const(v, expm1(v, x), SELU_LA.0, SELU_LA.1);
-    v.sel(v.gt(x, v.splat(0.0)), pos, neg)
-});
-kernel!(Sigmoid {} |v, x| sigmoid(v, x));
-kernel!(Silu {} |v, x| neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x)));
-kernel!(GeluFast {} |v, x| {
-    let (z_hi, z_lo) = v.two_prod(x, v.splat(GELU_FAST.0));
-    let z_lo = v.fma(x, v.splat(GELU_FAST.1), z_lo);
-    neg_inf_nan(v, x, sigmoid_dd(v, z_hi, z_lo).times(v, x))
-});
-kernel!(GeluTanh {} |v, x| neg_inf_nan(v, x, gelu_tanh(v, x)));
-kernel!(Gelu {} |v, x| erf::gelu(v, x));
-kernel!(Softplus {} |v, x| softplus(v, x));
-kernel!(LogSigmoid {} |v, x| v.neg(softplus(v, v.neg(x))));
-kernel!(Mish {} |v, x| neg_inf_nan(v, x, mish(v, x)));
-kernel!(HardSigmoid {} |v, x| {
-    // (x + 3)/6 rounded once: x + 3 kept exact as s + e, the quotient corrected.
-    let (s, e) = two_sum(v, x, v.splat(3.0));
-    let mid = div6(v, s, e);
-    let y = v.sel(v.le(s, v.splat(0.0)), v.splat(0.0), mid);
-    v.sel(v.ge(s, v.splat(6.0)), v.splat(1.0), y)
-});
-kernel!(HardSwish {} |v, x| {
-    // x·(x + 3)/6 rounded once in the ramp, x and 0 outside it.
-    let (s, e) = two_sum(v, x, v.splat(3.0));
-    let (p_hi, p_lo) = v.two_prod(x, s);
-    let mid = div6(v, p_hi, v.fma(x, e, p_lo));
-    let y = v.sel(v.le(s, v.splat(0.0)), v.mul(x, v.splat(0.0)), mid);
-    v.sel(v.ge(s, v.splat(6.0)), x, y)
-});
-kernel!(Softsign {} |v, x| {
-    // x·(1/(1 + |x|)) with 1 + |x| and its reciprocal in double-f32: rounded once.
-    let (d, e) = two_sum(v, v.splat(1.0), v.abs(x));
-    let r = recip_dd(v, Dd::new(d, e));
-    let y = v.fma(x, r.hi, v.mul(x, r.lo));
-    // Past 2^64 the reciprocal is subnormal; the result there is ±1 (±inf stays NaN).
-    let huge = v.and_m(v.gt(v.abs(x), v.splat(1.8446744e19)), v.lt(v.abs(x), v.splat(INF)));
-    v.sel(huge, v.copysign(v.splat(1.0), x), y)
-});
-kernel!(Tanh {} |v, x| tanh::tanh(v, x));
-kernel!(HardTanh { min, max } |v, x| {
-    let y = v.sel(v.lt(x, v.splat(min)), v.splat(min), x);
-    v.sel(v.gt(y, v.splat(max)), v.splat(max), y)
-});
-kernel!(HardShrink { lambda } |v, x| v.sel(v.gt(v.abs(x), v.splat(lambda)), x, v.splat(0.0)));
-kernel!(SoftShrink { lambda } |v, x| {
-    let shrunk = v.sub(x, v.copysign(v.splat(lambda), x));
-    let shrunk = v.sel(v.eq(x, v.splat(0.0)), v.splat(0.0), shrunk);
-    v.sel(v.gt(v.abs(x), v.splat(lambda)), shrunk, v.splat(0.0))
-});
-kernel!(Step { threshold } |v, x| v.sel(v.ge(x, v.splat(threshold)), v.splat(1.0), v.splat(0.0)));
-kernel!(SparsePlus {} |v, x| {
-    // (x + 1)² / 4 with x + 1 kept exact as s + e.
-    let (s, e) = two_sum(v, x, v.splat(1.0));
-    let mid = v.mul(v.fma(s, s, v.mul(v.add(s, s), e)), v.splat(0.25));
-    let y = v.sel(v.ge(x, v.splat(1.0)), x, mid);
-    v.sel(v.le(x, v.splat(-1.0)), v.splat(0.0), y)
-});
-kernel!(SparseSigmoid {} |v, x| {
-    let y = v.add(x, v.splat(1.0));
-    let y = v.sel(v.lt(y, v.splat(0.0)), v.splat(0.0), y);
-    let y = v.sel(v.gt(y, v.splat(2.0)), v.splat(2.0), y);
-    v.mul(y, v.splat(0.5))
-});
-kernel!(Squareplus { b } |v, x| {
-    // r = √(x² + b) in double-f32 (x² + b exact as s + e, one Newton correction of the root).
-    let a = v.abs(x);
-    let huge = v.gt(a, v.splat(1.0e18));
-    let (q_hi, q_lo) = v.two_prod(x, x);
-    let (s, e) = two_sum(v, q_hi, v.splat(b));
-    let r = v.sqrt(s);
-    let res = v.add(v.fnma(r, r, s), v.add(e, q_lo));
-    let r_lo = v.mul(res, v.div(v.splat(0.5), r));
-    let r_lo = v.sel(v.eq(r, v.splat(0.0)), v.splat(0.0), r_lo);
-    let (r, r_lo) = (v.sel(huge, a, r), v.sel(huge, v.splat(0.0), r_lo));
-    // x ≥ 0: (x + r)/2.
-    let half = v.splat(0.5);
-    let (t, te) = two_sum(v, v.mul(x, half), v.mul(r, half));
-    let pos = v.add(t, v.fma(r_lo, half, te));
-    // x < 0: b/(2(r + |x|)), which neither cancels nor overflows.
-    let (d, de) = two_sum(v, v.mul(r, v.splat(0.5)), v.mul(a, v.splat(0.5)));
-    let inv = recip_dd(v, Dd::new(d, v.fma(r_lo, v.splat(0.5), de)));
-    let hb = v.splat(0.25 * b);
-    let neg = v.fma(hb, inv.hi, v.mul(hb, inv.lo));
-    let y = v.sel(v.ge(x, v.splat(0.0)), pos, neg);
-    // b = 0 is relu (x² may underflow, so say it directly).
-    let y = if b == 0.0 { relu(v, x) } else { y };
-    let y = v.sel(v.eq(x, x), y, x);
-    v.sel(v.eq(x, v.splat(-INF)), v.splat(f32::NAN), y)
-});
-kernel!(Log1mexp {} |v, x| log1mexp(v, x));
-kernel!(Exp {} |v, x| exp(v, x));
-kernel!(Expm1 {} |v, x| expm1(v, x));
-kernel!(Log {} |v, x| log(v, x));
-kernel!(Log1p {} |v, x| log1p(v, x));
-kernel!(Erf {} |v, x| erf::erf(v, x));
-kernel!(Erfc {} |v, x| erf::erfc(v, x));
+kernel!(Relu {} | v, x | relu(v, x));
+kernel!(
+    Relu6 {} | v,
+    x | {
+        let y = relu(v, x);
+        v.sel(v.gt(y, v.splat(6.0)), v.splat(6.0), y)
+    }
+);
+kernel!(
+    Relu2 {} | v,
+    x | {
+        let y = relu(v, x);
+        v.mul(y, y)
+    }
+);
+kernel!(
+    LeakyRelu { slope } | v,
+    x | v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope)))
+);
+kernel!(
+    Elu { alpha } | v,
+    x | {
+        let neg = v.mul(v.splat(alpha), expm1(v, x));
+        v.sel(v.gt(x, v.splat(0.0)), x, neg)
+    }
+);
+kernel!(
+    Celu { alpha } | v,
+    x | {
+        // + 0.0 turns the −0 of expm1(−0) into +0, as max(x, 0) + … does in both frameworks.
+        let neg = v.add(
+            v.mul(v.splat(alpha), expm1(v, v.div(x, v.splat(alpha)))),
+            v.splat(0.0),
+        );
+        v.sel(v.gt(x, v.splat(0.0)), x, neg)
+    }
+);
+kernel!(
+    Selu {} | v,
+    x | {
+        let pos = mul_const(v, x, SELU_LAMBDA.0, SELU_LAMBDA.1);
+        let neg = mul_const(v, expm1(v, x), SELU_LA.0, SELU_LA.1);
+        v.sel(v.gt(x, v.splat(0.0)), pos, neg)
+    }
+);
+kernel!(Sigmoid {} | v, x | sigmoid(v, x));
+kernel!(
+    Silu {} | v,
+    x | neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x))
+);
+kernel!(
+    GeluFast {} | v,
+    x | {
+        let (z_hi, z_lo) = v.two_prod(x, v.splat(GELU_FAST.0));
+        let z_lo = v.fma(x, v.splat(GELU_FAST.1), z_lo);
+        neg_inf_nan(v, x, sigmoid_dd(v, z_hi, z_lo).times(v, x))
+    }
+);
+kernel!(GeluTanh {} | v, x | neg_inf_nan(v, x, gelu_tanh(v, x)));
+kernel!(Gelu {} | v, x | erf::gelu(v, x));
+kernel!(Softplus {} | v, x | softplus(v, x));
+kernel!(LogSigmoid {} | v, x | v.neg(softplus(v, v.neg(x))));
+kernel!(Mish {} | v, x | neg_inf_nan(v, x, mish(v, x)));
+kernel!(
+    HardSigmoid {} | v,
+    x | {
+        // (x + 3)/6 rounded once: x + 3 kept exact as s + e, the quotient corrected.
+        let (s, e) = two_sum(v, x, v.splat(3.0));
+        let mid = div6(v, s, e);
+        let y = v.sel(v.le(s, v.splat(0.0)), v.splat(0.0), mid);
+        v.sel(v.ge(s, v.splat(6.0)), v.splat(1.0), y)
+    }
+);
+kernel!(
+    HardSwish {} | v,
+    x | {
+        // x·(x + 3)/6 rounded once in the ramp, x and 0 outside it.
+        let (s, e) = two_sum(v, x, v.splat(3.0));
+        let (p_hi, p_lo) = v.two_prod(x, s);
+        let mid = div6(v, p_hi, v.fma(x, e, p_lo));
+        let y = v.sel(v.le(s, v.splat(0.0)), v.mul(x, v.splat(0.0)), mid);
+        let y = v.sel(v.eq(x, v.splat(0.0)), x, y);
+        v.sel(v.ge(s, v.splat(6.0)), x, y)
+    }
+);
+kernel!(
+    Softsign {} | v,
+    x | {
+        // x·(1/(1 + |x|)) with 1 + |x| and its reciprocal in double-f32: rounded once.
+        let (d, e) = two_sum(v, v.splat(1.0), v.abs(x));
+        let r = recip_dd(v, Dd::new(d, e));
+        let y = v.fma(x, r.hi, v.mul(x, r.lo));
+        // Past 2^64 the reciprocal is subnormal; the result there is ±1 (±inf stays NaN).
+        let huge = v.and_m(
+            v.gt(v.abs(x), v.splat(1.8446744e19)),
+            v.lt(v.abs(x), v.splat(INF)),
+        );
+        v.sel(huge, v.copysign(v.splat(1.0), x), y)
+    }
+);
+kernel!(Tanh {} | v, x | tanh::tanh(v, x));
+kernel!(
+    HardTanh { min, max } | v,
+    x | {
+        let y = v.sel(v.lt(x, v.splat(min)), v.splat(min), x);
+        v.sel(v.gt(y, v.splat(max)), v.splat(max), y)
+    }
+);
+kernel!(
+    HardShrink { lambda } | v,
+    x | v.sel(v.gt(v.abs(x), v.splat(lambda)), x, v.splat(0.0))
+);
+kernel!(
+    SoftShrink { lambda } | v,
+    x | {
+        let shrunk = v.sub(x, v.copysign(v.splat(lambda), x));
+        let shrunk = v.sel(v.eq(x, v.splat(0.0)), v.splat(0.0), shrunk);
+        v.sel(v.gt(v.abs(x), v.splat(lambda)), shrunk, v.splat(0.0))
+    }
+);
+kernel!(
+    Step { threshold } | v,
+    x | v.sel(v.ge(x, v.splat(threshold)), v.splat(1.0), v.splat(0.0))
+);
+kernel!(
+    SparsePlus {} | v,
+    x | {
+        // (x + 1)² / 4 with x + 1 kept exact as s + e.
+        let (s, e) = two_sum(v, x, v.splat(1.0));
+        let mid = v.mul(v.fma(s, s, v.mul(v.add(s, s), e)), v.splat(0.25));
+        let y = v.sel(v.ge(x, v.splat(1.0)), x, mid);
+        v.sel(v.le(x, v.splat(-1.0)), v.splat(0.0), y)
+    }
+);
+kernel!(
+    SparseSigmoid {} | v,
+    x | {
+        let y = v.add(x, v.splat(1.0));
+        let y = v.sel(v.lt(y, v.splat(0.0)), v.splat(0.0), y);
+        let y = v.sel(v.gt(y, v.splat(2.0)), v.splat(2.0), y);
+        v.mul(y, v.splat(0.5))
+    }
+);
+kernel!(
+    Squareplus { b } | v,
+    x | {
+        // r = √(x² + b) in double-f32 (x² + b exact as s + e, one Newton correction of the root).
+        let a = v.abs(x);
+        let huge = v.gt(a, v.splat(1.0e18));
+        let (q_hi, q_lo) = v.two_prod(x, x);
+        let (s, e) = two_sum(v, q_hi, v.splat(b));
+        let r = v.sqrt(s);
+        let res = v.add(v.fnma(r, r, s), v.add(e, q_lo));
+        let r_lo = v.mul(res, v.div(v.splat(0.5), r));
+        let r_lo = v.sel(v.eq(r, v.splat(0.0)), v.splat(0.0), r_lo);
+        let (r, r_lo) = (v.sel(huge, a, r), v.sel(huge, v.splat(0.0), r_lo));
+        // x ≥ 0: (x + r)/2.
+        let half = v.splat(0.5);
+        let (t, te) = two_sum(v, v.mul(x, half), v.mul(r, half));
+        let pos = v.add(t, v.fma(r_lo, half, te));
+        // x < 0: b/(2(r + |x|)), which neither cancels nor overflows.
+        let (d, de) = two_sum(v, v.mul(r, v.splat(0.5)), v.mul(a, v.splat(0.5)));
+        let inv = recip_dd(v, Dd::new(d, v.fma(r_lo, v.splat(0.5), de)));
+        let hb = v.splat(0.25 * b);
+        let neg = v.fma(hb, inv.hi, v.mul(hb, inv.lo));
+        let y = v.sel(v.ge(x, v.splat(0.0)), pos, neg);
+        // b = 0 is relu (x² may underflow, so say it directly).
+        let y = if b == 0.0 { relu(v, x) } else { y };
+        let y = v.sel(v.eq(x, x), y, x);
+        let y = v.sel(v.eq(x, v.splat(INF)), x, y);
+        v.sel(v.eq(x, v.splat(-INF)), v.splat(f32::NAN), y)
+    }
+);
+kernel!(Log1mexp {} | v, x | log1mexp(v, x));
+kernel!(Exp {} | v, x | exp(v, x));
+kernel!(Expm1 {} | v, x | expm1(v, x));
+kernel!(Log {} | v, x | log(v, x));
+kernel!(Log1p {} | v, x | log1p(v, x));
+kernel!(Erf {} | v, x | erf::erf(v, x));
+kernel!(Erfc {} | v, x | erf::erfc(v, x));
 
 /// Identity: a plain copy (NaN payloads kept).
 #[derive(Clone, Copy, Debug)]
@@ -232,7 +297,11 @@ fn gelu_tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let xc = v.sel(big, v.copysign(v.splat(16.0), x), x);
     let (q_hi, q_lo) = v.two_prod(xc, xc);
     let (m_hi, m_lo) = v.two_prod(q_hi, v.splat(GELU_TANH_C.0));
-    let m_lo = v.fma(q_hi, v.splat(GELU_TANH_C.1), v.fma(q_lo, v.splat(GELU_TANH_C.0), m_lo));
+    let m_lo = v.fma(
+        q_hi,
+        v.splat(GELU_TANH_C.1),
+        v.fma(q_lo, v.splat(GELU_TANH_C.0), m_lo),
+    );
     let (w_hi, w_lo) = two_sum(v, v.splat(1.0), m_hi);
     let w = Dd::new(w_hi, v.add(w_lo, m_lo));
     let (k_hi, k_lo) = v.two_prod(xc, v.splat(GELU_TANH_K.0));
@@ -265,12 +334,19 @@ fn mish<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let num = Dd::new(v.sel(neg, num_n.hi, a.hi), v.sel(neg, num_n.lo, a.lo));
     let den = Dd::new(
         v.sel(neg, dn_hi, dp_hi),
-        v.sel(neg, v.add(dn_lo, w.lo), v.add(dp_lo, v.add(a.lo, v.add(e2.lo, e2.lo)))),
+        v.sel(
+            neg,
+            v.add(dn_lo, w.lo),
+            v.add(dp_lo, v.add(a.lo, v.add(e2.lo, e2.lo))),
+        ),
     );
     let t = num.mul(v, recip_dd(v, den));
     // Deep negative lanes (|x| > 120): tanh(softplus) is below every subnormal.
     let zero = v.and_m(neg, v.lt(x, v.splat(-120.0)));
-    let t = Dd::new(v.sel(zero, v.splat(0.0), t.hi), v.sel(zero, v.splat(0.0), t.lo));
+    let t = Dd::new(
+        v.sel(zero, v.splat(0.0), t.hi),
+        v.sel(zero, v.splat(0.0), t.lo),
+    );
     let s = Scaled {
         val: t,
         t: v.sel(neg, red.t, v.splat(crate::math::exp::SHIFTER)),
@@ -295,6 +371,10 @@ fn log1mexp<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
         y
     };
     // The true value is negative for every x > 0: an underflowed result is −0.
-    let y = v.sel(v.and_m(v.eq(y, v.splat(0.0)), v.gt(x, v.splat(0.0))), v.splat(-0.0), y);
+    let y = v.sel(
+        v.and_m(v.eq(y, v.splat(0.0)), v.gt(x, v.splat(0.0))),
+        v.splat(-0.0),
+        y,
+    );
     v.sel(v.lt(x, v.splat(0.0)), v.splat(f32::NAN), y)
 }

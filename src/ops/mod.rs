@@ -421,7 +421,10 @@ pub fn prelu(x: &[f32], out: &mut [f32], alpha: &[f32]) {
     if alpha.len() == 1 {
         return map("prelu", LeakyRelu { slope: alpha[0] }, x, out);
     }
-    for (xr, or) in x.chunks_exact(alpha.len()).zip(out.chunks_exact_mut(alpha.len())) {
+    for (xr, or) in x
+        .chunks_exact(alpha.len())
+        .zip(out.chunks_exact_mut(alpha.len()))
+    {
         map2(Prelu, xr, alpha, or);
     }
 }
@@ -447,7 +450,7 @@ pub fn prelu_inplace(x: &mut [f32], alpha: &[f32]) {
 fn check_alpha(n: usize, channels: usize) {
     assert!(channels > 0, "lanewise::prelu: alpha is empty");
     assert!(
-        n % channels == 0,
+        n.is_multiple_of(channels),
         "lanewise::prelu: input length {n} is not a multiple of alpha length {channels}"
     );
 }
@@ -455,8 +458,8 @@ fn check_alpha(n: usize, channels: usize) {
 /// Aliases under the names MLX and Flax use.
 pub use self::{
     gelu_fast as gelu_fast_approx, gelu_fast_inplace as gelu_fast_approx_inplace,
-    gelu_tanh as gelu_approx, gelu_tanh_inplace as gelu_approx_inplace,
-    hard_swish as hardswish, hard_swish as hard_silu, hard_swish_inplace as hardswish_inplace,
+    gelu_tanh as gelu_approx, gelu_tanh_inplace as gelu_approx_inplace, hard_swish as hardswish,
+    hard_swish as hard_silu, hard_swish_inplace as hardswish_inplace,
     hard_swish_inplace as hard_silu_inplace, silu as swish, silu_inplace as swish_inplace,
     soft_shrink as softshrink, soft_shrink_inplace as softshrink_inplace, softsign as soft_sign,
     softsign_inplace as soft_sign_inplace,
