@@ -127,9 +127,8 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
             let x = inputs(n);
             let mut y = vec![0.0f32; n];
             progress.set_label(format!("memcpy {} n={}", dtype.name(), size_name(n)));
-            let memcpy = n as f64
-                / median_seconds(plan.repeats, || y.copy_from_slice(black_box(&x)))
-                / 1e9;
+            let memcpy =
+                n as f64 / median_seconds(plan.repeats, || y.copy_from_slice(black_box(&x))) / 1e9;
             progress.add(1);
             rows.push(BenchRow {
                 name: "memcpy",
@@ -225,10 +224,7 @@ pub fn render(rows: &[BenchRow], format: Format, repeats: u32) -> String {
              size and dtype.\n",
             markdown(rows)
         ),
-        _ => output::render(
-            format,
-            &rows.iter().map(|r| r.fields()).collect::<Vec<_>>(),
-        ),
+        _ => output::render(format, &rows.iter().map(|r| r.fields()).collect::<Vec<_>>()),
     }
 }
 

@@ -160,7 +160,7 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 
 /// Writes a size the way `parse_size` reads it (`16M`, `4096`).
 pub fn size_name(n: usize) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{}M", n >> 20)
     } else {
         n.to_string()

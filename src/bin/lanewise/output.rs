@@ -159,7 +159,12 @@ fn csv(rows: &[Vec<Field>]) -> String {
     };
     let mut out = first.iter().map(|f| f.key).collect::<Vec<_>>().join(",") + "\n";
     for row in rows {
-        out += &(row.iter().map(|f| cell(&f.value)).collect::<Vec<_>>().join(",") + "\n");
+        out += &(row
+            .iter()
+            .map(|f| cell(&f.value))
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\n");
     }
     out
 }

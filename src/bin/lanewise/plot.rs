@@ -7,8 +7,8 @@ use lanewise::accuracy::{Stats, sweep_chunks, sweep_len};
 use lanewise::reference::ulp_error_f32;
 use lanewise::table::{OpInfo, find};
 use lanewise::{Isa, parse_isa};
-use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::prelude::*;
 use std::error::Error;
 use std::ops::Range;
@@ -68,7 +68,7 @@ impl Ranged for SymLog {
         let max = hint.max_num_points();
         let decades = [10, 20, 40]
             .into_iter()
-            .find(|d| 1 + 2 * (80 / d) <= max)
+            .find(|d| 2 * (80 / d) < max)
             .unwrap_or(0);
         if decades == 0 {
             return if max >= 1 { vec![0.0] } else { vec![] };
@@ -116,13 +116,7 @@ pub struct Bin {
 
 /// Errors of `op` on `isa` over every `step`-th f32, binned into `bins` equal slices of
 /// the symmetric log scale; also the overall statistics.
-pub fn profile(
-    op: &OpInfo,
-    isa: Isa,
-    step: u64,
-    bins: usize,
-    threads: usize,
-) -> (Vec<Bin>, Stats) {
+pub fn profile(op: &OpInfo, isa: Isa, step: u64, bins: usize, threads: usize) -> (Vec<Bin>, Stats) {
     let end = SymLog::u(SymLog::end());
     let parts = sweep_chunks(
         op,
@@ -175,10 +169,7 @@ struct Picture<'a> {
     stats: Stats,
 }
 
-fn draw<DB: DrawingBackend>(
-    root: DrawingArea<DB, Shift>,
-    p: &Picture,
-) -> Result<(), Box<dyn Error>>
+fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Picture) -> Result<(), Box<dyn Error>>
 where
     DB::ErrorType: 'static,
 {
@@ -214,7 +205,10 @@ where
         .draw()?;
     chart
         .draw_series(LineSeries::new(
-            [(-SymLog::end(), p.op.ulp_f32), (SymLog::end(), p.op.ulp_f32)],
+            [
+                (-SymLog::end(), p.op.ulp_f32),
+                (SymLog::end(), p.op.ulp_f32),
+            ],
             RED.stroke_width(2),
         ))?
         .label(format!("published bound ({} ulp)", p.op.ulp_f32))
@@ -294,6 +288,15 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, String> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{}-{isa}.svg", op.name)));
+    if !matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("svg" | "png")
+    ) {
+        return Err(format!(
+            "{}: the file name must end in .svg or .png",
+            path.display()
+        ));
+    }
     let bins = (args.width as usize / 2).max(16);
     let (bins, stats) = profile(op, isa, args.step, bins, cli::threads(args.threads));
     let picture = Picture {

@@ -38,10 +38,7 @@ impl Section {
     /// The text strictly between the markers.
     fn find<'a>(&self, doc: &'a str) -> Result<(usize, usize, &'a str), String> {
         let (b, e) = (self.begin(), self.end());
-        let start = doc
-            .find(&b)
-            .ok_or_else(|| format!("no line {b:?}"))?
-            + b.len();
+        let start = doc.find(&b).ok_or_else(|| format!("no line {b:?}"))? + b.len();
         let stop = start
             + doc[start..]
                 .find(&e)
@@ -104,7 +101,10 @@ pub fn bounds_table() -> String {
     let mut h = table_headers();
     h.push(format!("max ulp, {} f32 sample", sweep_len(SAMPLE_STEP)));
     let mut out = row(&h) + "\n";
-    out += &format!("|---|---|---|---|{}---:|\n", "---:|".repeat(Dtype::ALL.len()));
+    out += &format!(
+        "|---|---|---|---|{}---:|\n",
+        "---:|".repeat(Dtype::ALL.len())
+    );
     for op in OPS {
         let (st, _) = sweep(op, &op.defaults(), isa, SAMPLE_STEP, 2, &|_, _| {})
             .expect("the best ISA is available");
@@ -198,7 +198,10 @@ pub fn run(args: &ReadmeArgs) -> Result<ExitCode, String> {
             );
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("regenerate it with `lanewise readme --update {}`", path.display());
+        eprintln!(
+            "regenerate it with `lanewise readme --update {}`",
+            path.display()
+        );
         return Ok(ExitCode::from(1));
     }
     let bounds = bounds_table();
@@ -247,7 +250,10 @@ mod tests {
 
     #[test]
     fn check_finds_a_changed_bound_and_a_missing_row() {
-        let t = generated().replace("| `exp` | `exp` | `exp` | — | 1 |", "| `exp` | `exp` | `exp` | — | 0.5 |");
+        let t = generated().replace(
+            "| `exp` | `exp` | `exp` | — | 1 |",
+            "| `exp` | `exp` | `exp` | — | 0.5 |",
+        );
         let p = check(&doc(&t));
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("exp"));

@@ -37,7 +37,11 @@ fn accuracy_rows(rows: &[UlpRow]) -> Vec<Vec<Field>> {
                     st.correctly_rounded_fraction(),
                     percent_text(st.correctly_rounded_fraction()),
                 ),
-                Field::text("same_bits", "same bits on every ISA", if same { "yes" } else { "NO" }),
+                Field::text(
+                    "same_bits",
+                    "same bits on every ISA",
+                    if same { "yes" } else { "NO" },
+                ),
                 Field::text(
                     "result",
                     "result",
