@@ -124,52 +124,77 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
     let mut rows = Vec::new();
     for &n in &plan.sizes {
         for &dtype in &plan.dtypes {
-            let x = inputs(n);
-            let mut y = vec![0.0f32; n];
-            progress.set_label(format!("memcpy {} n={}", dtype.name(), size_name(n)));
-            let memcpy =
-                n as f64 / median_seconds(plan.repeats, || y.copy_from_slice(black_box(&x))) / 1e9;
-            progress.add(1);
-            rows.push(BenchRow {
-                name: "memcpy",
-                isa: None,
+            let one = Measure {
+                plan,
                 dtype,
                 n,
-                gelem_s: memcpy,
-                memcpy_gelem_s: memcpy,
-            });
-            for op in &plan.ops {
-                let params = op.defaults();
-                for &isa in &plan.isas {
-                    progress.set_label(format!(
-                        "{} {isa} {} n={}",
-                        op.name,
-                        dtype.name(),
-                        size_name(n)
-                    ));
-                    let secs = match dtype {
-                        Dtype::F32 => with_isa(isa, || {
-                            median_seconds(plan.repeats, || {
-                                (op.run)(black_box(&x), &mut y, &params)
-                            })
-                        }),
-                    }
-                    .expect("the instruction sets were checked when parsed");
-                    progress.add(1);
-                    rows.push(BenchRow {
-                        name: op.name,
-                        isa: Some(isa),
-                        dtype,
-                        n,
-                        gelem_s: n as f64 / secs / 1e9,
-                        memcpy_gelem_s: memcpy,
-                    });
-                }
+                progress: &progress,
+            };
+            match dtype {
+                Dtype::F32 => one.run(inputs(n), |op, x, y, p| (op.run)(x, y, p), &mut rows),
             }
         }
     }
     progress.finish();
     rows
+}
+
+/// The measurements of one size and element type.
+struct Measure<'a> {
+    plan: &'a Plan,
+    dtype: Dtype,
+    n: usize,
+    progress: &'a Progress,
+}
+
+impl Measure<'_> {
+    /// memcpy of `x`, then `kernel(op, x, out, params)` for every function × ISA.
+    fn run<T: Copy + Default>(
+        &self,
+        x: Vec<T>,
+        kernel: impl Fn(&OpInfo, &[T], &mut [T], &[f32]),
+        rows: &mut Vec<BenchRow>,
+    ) {
+        let (plan, dtype, n) = (self.plan, self.dtype, self.n);
+        let mut y = vec![T::default(); n];
+        self.progress
+            .set_label(format!("memcpy {} n={}", dtype.name(), size_name(n)));
+        let memcpy =
+            n as f64 / median_seconds(plan.repeats, || y.copy_from_slice(black_box(&x))) / 1e9;
+        self.progress.add(1);
+        rows.push(BenchRow {
+            name: "memcpy",
+            isa: None,
+            dtype,
+            n,
+            gelem_s: memcpy,
+            memcpy_gelem_s: memcpy,
+        });
+        for op in &plan.ops {
+            let params = op.defaults();
+            for &isa in &plan.isas {
+                self.progress.set_label(format!(
+                    "{} {isa} {} n={}",
+                    op.name,
+                    dtype.name(),
+                    size_name(n)
+                ));
+                let secs = with_isa(isa, || {
+                    median_seconds(plan.repeats, || kernel(op, black_box(&x), &mut y, &params))
+                })
+                .expect("the instruction sets were checked when parsed");
+                self.progress.add(1);
+                rows.push(BenchRow {
+                    name: op.name,
+                    isa: Some(isa),
+                    dtype,
+                    n,
+                    gelem_s: n as f64 / secs / 1e9,
+                    memcpy_gelem_s: memcpy,
+                });
+            }
+        }
+    }
 }
 
 /// A markdown table with one row per function × ISA × dtype and one column per size:

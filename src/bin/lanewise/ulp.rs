@@ -231,15 +231,22 @@ pub fn render(rows: &[UlpRow], plan: &Plan, format: Format, scale: f64) -> Strin
     let command: Vec<String> = std::iter::once("lanewise".to_string())
         .chain(std::env::args().skip(1))
         .collect();
-    let f32_inputs = if plan.step == 1 {
-        "all 2^32 f32 inputs".to_string()
-    } else {
-        format!(
-            "every {}th f32 bit pattern ({} inputs)",
-            plan.step,
-            sweep_len(plan.step)
-        )
-    };
+    let mut swept = Vec::new();
+    if plan.dtypes.contains(&Dtype::F32) {
+        swept.push(if plan.step == 1 {
+            "all 2^32 f32 inputs".to_string()
+        } else {
+            format!(
+                "every {}th f32 bit pattern ({} inputs)",
+                plan.step,
+                sweep_len(plan.step)
+            )
+        });
+    }
+    if plan.dtypes.iter().any(|d| d.always_exhaustive()) {
+        swept.push("all 65,536 inputs of each half type".to_string());
+    }
+    let f32_inputs = swept.join("; ");
     let secs: f64 = rows.iter().map(|r| r.seconds).sum();
     format!(
         "# lanewise accuracy: max ULP error against f64 references\n\n\
