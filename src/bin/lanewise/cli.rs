@@ -65,7 +65,7 @@ pub struct UlpArgs {
     #[command(flatten)]
     pub select: Select,
     /// f32: check every STEP-th bit pattern (1 = all 2^32 inputs, minutes per function and
-    /// ISA). f16/bf16 are always exhaustive.
+    /// ISA).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub step: u64,
     /// Worker threads (default: every core).
