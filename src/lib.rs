@@ -27,8 +27,10 @@ mod math;
 #[allow(clippy::excessive_precision)]
 mod ops;
 pub mod reference;
+mod rows;
 mod simd;
 pub mod table;
 
 pub use isa::{Isa, IsaError, active_isa, parse_isa, with_isa};
 pub use ops::*;
+pub use rows::*;

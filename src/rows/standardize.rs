@@ -1,0 +1,356 @@
+//! standardize: `(x − μ) / √(v + ε)` per row, with the mean and the variance computed in
+//! double-f32 (or given).
+
+use super::layout::{
+    Axis, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane, lanes_below, load,
+    load_mask, store,
+};
+use super::reduce::{Sums2Count, acc, two_sum};
+use crate::isa::dispatch;
+use crate::math::Dd;
+use crate::math::sigmoid::recip_dd;
+use crate::simd::{F, V};
+use pulp::{Simd, WithSimd};
+
+/// How the variance is computed (JAX's `algorithm`).
+///
+/// ```
+/// assert_eq!(lanewise::Algorithm::default(), lanewise::Algorithm::Fast);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// One pass: `v = max(mean(x²) − μ², 0)` (JAX's default). lanewise keeps both means in
+    /// double-f32, so the difference keeps about 44 bits where JAX's f32 keeps none once
+    /// |μ| ≫ σ (JAX gives ±474 for `[1e4, 1e4+1, 1e4+2, 1e4+3]`, lanewise ±1.342).
+    #[default]
+    Fast,
+    /// Two passes: `v = mean((x − μ)²)` with `x − μ` exact (JAX ≥ 0.10.1 `"stable"`; MLX
+    /// `mx.fast.layer_norm` without weight and bias).
+    Stable,
+}
+
+/// Options of [`standardize_with`] (JAX `standardize(x, axis, mean, variance, epsilon,
+/// where, algorithm)`).
+///
+/// ```
+/// let o = lanewise::StandardizeOptions::default();
+/// assert_eq!((o.epsilon, o.algorithm), (1e-5, lanewise::Algorithm::Fast));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct StandardizeOptions<'a> {
+    /// Elements that enter the mean and the variance (JAX `where`, the input's length);
+    /// every element is still transformed. A fully masked row gives NaN.
+    pub mask: Option<&'a [bool]>,
+    /// A given mean per row ([`Axis::rows`] values), used in the variance too.
+    pub mean: Option<&'a [f32]>,
+    /// A given variance per row ([`Axis::rows`] values).
+    pub variance: Option<&'a [f32]>,
+    /// Added to the variance (default 1e-5, as JAX).
+    pub epsilon: f32,
+    /// The variance algorithm (default [`Algorithm::Fast`], as JAX).
+    pub algorithm: Algorithm,
+}
+
+impl Default for StandardizeOptions<'_> {
+    fn default() -> Self {
+        StandardizeOptions {
+            mask: None,
+            mean: None,
+            variance: None,
+            epsilon: 1e-5,
+            algorithm: Algorithm::Fast,
+        }
+    }
+}
+
+struct Std<'a> {
+    axis: Axis,
+    x: &'a [f32],
+    out: &'a mut [f32],
+    o: StandardizeOptions<'a>,
+}
+
+impl WithSimd for Std<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(mut self, s: S) {
+        let axis = self.axis;
+        for_each_group(V(s), axis, &mut self);
+    }
+}
+
+/// `(hi + lo) / n` for an exact count `n`, as a double-f32.
+#[inline(always)]
+fn div_n<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, n: F<S>) -> (F<S>, F<S>) {
+    let q = v.div(hi, n);
+    let r = v.add(v.fnma(q, n, hi), lo);
+    (q, v.div(r, n))
+}
+
+/// Below this, `v + ε` is recomputed in f64: squares of f32 deviations that small lose
+/// bits to the subnormal range.
+const TINY_VAR: f32 = 5.421_011e-20; // 2^-64
+
+impl Std<'_> {
+    /// A per-row value (given mean or variance) for the rows of the group.
+    #[inline(always)]
+    fn rows_of<S: Simd, W: Walk>(v: V<S>, w: W, src: &[f32]) -> F<S> {
+        let i = w.row_index(0);
+        if W::CONTIG {
+            v.splat(src[i])
+        } else {
+            load::<S>(src, Slot { off: i, n: w.rows() }, 0.0)
+        }
+    }
+
+    /// Sums of `x` and `x²` — or, given `mu`, of `(x − μ)²` — over the valid elements,
+    /// and their count.
+    #[inline(always)]
+    fn sums<S: Simd, W: Walk>(
+        &self,
+        v: V<S>,
+        w: W,
+        want_x: bool,
+        want_sq: bool,
+        mu: Option<(F<S>, F<S>)>,
+    ) -> [F<S>; 5] {
+        let (zero, one) = (v.splat(0.0), v.splat(1.0));
+        let mut st = [[zero; 5]; VLANES];
+        for c in 0..w.chunks() {
+            for (g, st) in st.iter_mut().enumerate().take(W::slots::<S>()) {
+                let s = w.slot::<S>(c, g);
+                let valid = match self.o.mask {
+                    Some(m) => load_mask(v, m, s),
+                    None => lanes_below(v, s.n),
+                };
+                let x = v.sel(valid, load::<S>(self.x, s, 0.0), zero);
+                st[4] = v.add(st[4], v.sel(valid, one, zero));
+                if want_x {
+                    (st[0], st[1]) = acc(v, st[0], st[1], x);
+                }
+                if want_sq {
+                    let (d, d_lo) = match mu {
+                        Some((m, m_lo)) => {
+                            let (d, e) = two_sum(v, x, v.neg(m));
+                            (v.sel(valid, d, zero), v.sel(valid, v.sub(e, m_lo), zero))
+                        }
+                        None => (x, zero),
+                    };
+                    let (p, pe) = v.two_prod(d, d);
+                    let pe = v.fma(v.add(d, d), d_lo, pe);
+                    let (h, l) = acc(v, st[2], st[3], p);
+                    (st[2], st[3]) = (h, v.add(l, pe));
+                }
+            }
+        }
+        W::reduce::<S, Sums2Count, 5>(v, st)
+    }
+
+    /// The row statistics: `μ` and `1/√(v + ε)` as double-f32, and 1.0 in the lanes whose
+    /// rows must be redone in f64.
+    #[inline(always)]
+    fn stats<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> ((F<S>, F<S>), (F<S>, F<S>), F<S>) {
+        let zero = v.splat(0.0);
+        let fast = self.o.algorithm == Algorithm::Fast;
+        let need_var = self.o.variance.is_none();
+        let n_all = v.splat(w.len() as f32);
+        let pass1 = self.o.mean.is_none() || (need_var && fast);
+        let st1 = if pass1 {
+            self.sums(v, w, self.o.mean.is_none(), need_var && fast, None)
+        } else {
+            [zero; 5]
+        };
+        let mut n = if self.o.mask.is_some() { st1[4] } else { n_all };
+        let mu = match self.o.mean {
+            Some(m) => (Self::rows_of(v, w, m), zero),
+            None => div_n(v, st1[0], st1[1], n),
+        };
+        let var = match self.o.variance {
+            Some(var) => (Self::rows_of(v, w, var), zero),
+            None if fast => {
+                let e2 = div_n(v, st1[2], st1[3], n);
+                let m2 = Dd::new(mu.0, mu.1).mul(v, Dd::new(mu.0, mu.1));
+                let (d, e) = two_sum(v, e2.0, v.neg(m2.hi));
+                let d_lo = v.add(e, v.sub(e2.1, m2.lo));
+                let neg = v.lt(v.add(d, d_lo), zero);
+                (v.sel(neg, zero, d), v.sel(neg, zero, d_lo))
+            }
+            None => {
+                let st2 = self.sums(v, w, false, true, Some(mu));
+                if self.o.mask.is_some() {
+                    n = st2[4];
+                }
+                div_n(v, st2[2], st2[3], n)
+            }
+        };
+        let (w_hi, w_e) = two_sum(v, var.0, v.splat(self.o.epsilon));
+        let (w_hi, w_lo) = two_sum(v, w_hi, v.add(w_e, var.1));
+        // 1/√w: the root in double-f32 (one Newton correction), then its reciprocal.
+        let s = v.sqrt(w_hi);
+        let s_lo = v.div(v.add(v.fnma(s, s, w_hi), w_lo), v.add(s, s));
+        let r = recip_dd(v, Dd::new(s, s_lo));
+        // w = 0 (ε = 0, constant row) gives 1/0 = inf with a NaN correction: drop it.
+        let r_lo = v.sel(v.eq(r.lo, r.lo), r.lo, zero);
+        // Rows to redo in f64: non-finite statistics (overflow, or inf/NaN inputs) or a
+        // tiny computed variance.
+        let inf = v.splat(f32::INFINITY);
+        let ok = v.and_m(v.lt(v.abs(mu.0), inf), v.lt(v.abs(w_hi), inf));
+        let ok = if need_var {
+            v.and_m(ok, v.ge(w_hi, v.splat(TINY_VAR)))
+        } else {
+            ok
+        };
+        (mu, (r.hi, r_lo), v.sel(ok, zero, v.splat(1.0)))
+    }
+
+    /// Output pass: `(x − μ)·rs`, with `x − μ` exact and one rounding.
+    #[inline(always)]
+    fn out_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, mu: (F<S>, F<S>), rs: (F<S>, F<S>)) {
+        let inf = v.splat(f32::INFINITY);
+        for c in 0..w.chunks() {
+            for g in 0..W::slots::<S>() {
+                let s = w.slot::<S>(c, g);
+                if s.n == 0 {
+                    continue;
+                }
+                let x = load::<S>(self.x, s, 0.0);
+                let (d, e) = two_sum(v, x, v.neg(mu.0));
+                let d_lo = v.sub(e, mu.1);
+                let y = v.fma(d, rs.0, v.fma(d, rs.1, v.mul(d_lo, rs.0)));
+                let y = v.sel(v.eq(v.abs(d), inf), v.mul(d, rs.0), y);
+                store(v, self.out, s, v.sel(v.eq(y, y), y, v.splat(f32::NAN)));
+            }
+        }
+    }
+
+    /// Row `r` of the group in f64 (rows whose f32 statistics overflowed or underflowed,
+    /// and rows holding inf or NaN).
+    fn wide_row<W: Walk>(&mut self, w: W, r: usize) {
+        let len = w.len();
+        let valid = |j: usize| self.o.mask.is_none_or(|m| m[w.at(r, j)]);
+        let xs = |j: usize| self.x[w.at(r, j)] as f64;
+        let n = (0..len).filter(|&j| valid(j)).count() as f64;
+        let sum = |f: &dyn Fn(f64) -> f64| {
+            let mut terms: Vec<f64> = (0..len).filter(|&j| valid(j)).map(|j| f(xs(j))).collect();
+            terms.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+            terms.iter().sum::<f64>()
+        };
+        let i = w.row_index(r);
+        let mu = match self.o.mean {
+            Some(m) => m[i] as f64,
+            None => sum(&|x| x) / n,
+        };
+        let var = match self.o.variance {
+            Some(var) => var[i] as f64,
+            None if self.o.algorithm == Algorithm::Fast && self.o.mean.is_some() => {
+                (sum(&|x| x * x) / n - mu * mu).max(0.0)
+            }
+            None => sum(&|x| (x - mu) * (x - mu)) / n,
+        };
+        let rs = 1.0 / (var + self.o.epsilon as f64).sqrt();
+        for j in 0..len {
+            let off = w.at(r, j);
+            let y = ((self.x[off] as f64 - mu) * rs) as f32;
+            self.out[off] = if y.is_nan() { f32::NAN } else { y };
+        }
+    }
+}
+
+impl RowKernel for Std<'_> {
+    #[inline(always)]
+    fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W) {
+        let (mu, rs, lost) = self.stats(v, w);
+        let bad = |r: usize| lane(v, lost, r) != 0.0;
+        if W::CONTIG && bad(0) {
+            return self.wide_row(w, 0);
+        }
+        self.out_pass(v, w, mu, rs);
+        if !W::CONTIG {
+            for r in 0..w.rows() {
+                if bad(r) {
+                    self.wide_row(w, r);
+                }
+            }
+        }
+    }
+}
+
+#[track_caller]
+fn run(name: &str, x: &[f32], out: &mut [f32], axis: Axis, o: StandardizeOptions<'_>) {
+    axis.check(name, "input", x.len());
+    check_arg(name, "output", out.len(), x.len());
+    if let Some(m) = o.mask {
+        check_arg(name, "mask", m.len(), x.len());
+    }
+    if let Some(m) = o.mean {
+        check_arg(name, "mean", m.len(), axis.rows());
+    }
+    if let Some(var) = o.variance {
+        check_arg(name, "variance", var.len(), axis.rows());
+    }
+    dispatch(Std { axis, x, out, o });
+}
+
+/// Standardize contiguous rows of `n`: `(x − μ)/√(v + 1e-5)` with the row mean μ and
+/// variance v (Flax/JAX `standardize` with its defaults; MLX has no `nn` function, its
+/// nearest is `mx.fast.layer_norm(x, None, None, eps)`).
+///
+/// μ and v are computed in double-f32 (the one-pass [`Algorithm::Fast`], JAX's default),
+/// so rows with |μ| ≫ σ keep their precision where JAX's f32 formula cancels. A row with
+/// NaN or ±inf gives NaN; a constant row gives 0 (NaN when ε = 0, as in JAX).
+///
+/// # Panics
+/// If `n` is 0, `x.len()` is not a multiple of `n`, or `out.len() != x.len()`.
+///
+/// ```
+/// let mut y = [0.0f32; 4];
+/// lanewise::standardize(&[1e4, 1e4 + 1.0, 1e4 + 2.0, 1e4 + 3.0], &mut y, 4);
+/// assert!((y[0] + 1.3416355).abs() < 1e-6 && (y[3] - 1.3416355).abs() < 1e-6);
+/// ```
+#[track_caller]
+pub fn standardize(x: &[f32], out: &mut [f32], n: usize) {
+    let axis = Axis::contiguous("standardize", x.len(), n);
+    run("standardize", x, out, axis, StandardizeOptions::default());
+}
+
+/// Standardize over any axis with an optional mask and JAX's defaults (ε = 1e-5,
+/// [`Algorithm::Fast`]): masked-out elements are left out of μ and v but still
+/// transformed.
+///
+/// # Panics
+/// If `x`, `out` (and `mask`) do not all have `axis.len()` elements, or the axis is
+/// longer than [`crate::MAX_AXIS_LEN`].
+///
+/// ```
+/// use lanewise::Axis;
+/// let mut y = [0.0f32; 3];
+/// lanewise::standardize_axis(&[1.0, 3.0, 5.0], &mut y, Axis::new(1, 3, 1), Some(&[true, true, false]));
+/// assert!((y[2] - 3.0).abs() < 1e-4); // (5 − 2)/1, transformed though masked out
+/// ```
+#[track_caller]
+pub fn standardize_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+    let o = StandardizeOptions {
+        mask,
+        ..Default::default()
+    };
+    run("standardize_axis", x, out, axis, o);
+}
+
+/// Standardize with every JAX option: `mask` (`where`), a given `mean` and/or `variance`
+/// per row, `epsilon`, and the variance [`Algorithm`].
+///
+/// # Panics
+/// As [`standardize_axis`], and if `mean` or `variance` do not have [`Axis::rows`]
+/// elements.
+///
+/// ```
+/// use lanewise::{Algorithm, Axis, StandardizeOptions};
+/// let mut y = [0.0f32; 2];
+/// let o = StandardizeOptions { mean: Some(&[1.0]), variance: Some(&[4.0]), epsilon: 0.0, algorithm: Algorithm::Stable, ..Default::default() };
+/// lanewise::standardize_with(&[3.0, -1.0], &mut y, Axis::new(1, 2, 1), o);
+/// assert_eq!(y, [1.0, -1.0]);
+/// ```
+#[track_caller]
+pub fn standardize_with(x: &[f32], out: &mut [f32], axis: Axis, opts: StandardizeOptions<'_>) {
+    run("standardize_with", x, out, axis, opts);
+}
