@@ -261,3 +261,152 @@ pub fn find(name: &str) -> Option<&'static OpInfo> {
     OPS.iter()
         .find(|op| op.name == name || op.mlx.contains(&name) || op.flax.contains(&name))
 }
+
+/// What a row-wise function makes of a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    /// One output per input element (softmax, log_softmax, standardize).
+    Normalize,
+    /// One output per row (logsumexp, logmeanexp).
+    Reduce,
+    /// The row split in halves, one output per pair (glu).
+    Split,
+    /// One row of classes per index (one_hot).
+    Expand,
+}
+
+/// One row-wise function (see [`crate::Axis`] for the layouts).
+#[derive(Clone, Copy, Debug)]
+pub struct RowOpInfo {
+    /// lanewise's name (the function `lanewise::<name>` and its `_axis` form).
+    pub name: &'static str,
+    /// The options this entry runs with (empty for the defaults).
+    pub variant: &'static str,
+    /// Names in MLX (`mlx.nn`, or `mlx.core` where marked); empty when MLX lacks it.
+    pub mlx: &'static [&'static str],
+    /// Names in `flax.nnx` / `jax.nn`; empty when Flax/JAX lack it.
+    pub flax: &'static [&'static str],
+    /// What the function makes of a row.
+    pub kind: RowKind,
+    /// Published max error in f32 ulps of `max(|r|, floor)` (see
+    /// [`crate::reference::rows`]), on every row, every layout and every ISA.
+    pub ulp_f32: f64,
+    /// The floor of the error scale, in words ("0": a plain relative bound).
+    pub floor: &'static str,
+    /// Runs the axis form (`mask` for [`RowKind::Normalize`] and [`RowKind::Reduce`]).
+    pub run: fn(&[f32], &mut [f32], crate::Axis, Option<&[bool]>),
+    /// The f64 reference of one contiguous row with its mask ([`RowKind::Expand`]: none).
+    pub reference: Option<fn(&[f32], Option<&[bool]>) -> Vec<crate::reference::rows::RowRef>>,
+}
+
+fn standardize_stable(x: &[f32], out: &mut [f32], axis: crate::Axis, mask: Option<&[bool]>) {
+    let opts = crate::StandardizeOptions {
+        mask,
+        algorithm: crate::Algorithm::Stable,
+        ..Default::default()
+    };
+    crate::standardize_with(x, out, axis, opts)
+}
+
+/// Every row-wise function; the tests, benches and README read this table.
+pub static ROW_OPS: &[RowOpInfo] = &[
+    RowOpInfo {
+        name: "softmax",
+        variant: "",
+        mlx: &["softmax"],
+        flax: &["softmax"],
+        kind: RowKind::Normalize,
+        ulp_f32: 2.5,
+        floor: "0",
+        run: crate::softmax_axis,
+        reference: Some(crate::reference::rows::softmax),
+    },
+    RowOpInfo {
+        name: "softmin",
+        variant: "",
+        mlx: &["softmin"],
+        flax: &[],
+        kind: RowKind::Normalize,
+        ulp_f32: 2.5,
+        floor: "0",
+        run: crate::softmin_axis,
+        reference: Some(crate::reference::rows::softmin),
+    },
+    RowOpInfo {
+        name: "log_softmax",
+        variant: "",
+        mlx: &["log_softmax"],
+        flax: &["log_softmax"],
+        kind: RowKind::Normalize,
+        ulp_f32: 2.0,
+        floor: "0",
+        run: crate::log_softmax_axis,
+        reference: Some(crate::reference::rows::log_softmax),
+    },
+    RowOpInfo {
+        name: "logsumexp",
+        variant: "",
+        mlx: &["logsumexp (core)"],
+        flax: &["logsumexp"],
+        kind: RowKind::Reduce,
+        ulp_f32: 2.0,
+        floor: "log Σe^(x−m)",
+        run: crate::logsumexp_axis,
+        reference: Some(|x, m| vec![crate::reference::rows::logsumexp(x, m)]),
+    },
+    RowOpInfo {
+        name: "logmeanexp",
+        variant: "",
+        mlx: &[],
+        flax: &["logmeanexp"],
+        kind: RowKind::Reduce,
+        ulp_f32: 2.0,
+        floor: "log n",
+        run: crate::logmeanexp_axis,
+        reference: Some(|x, m| vec![crate::reference::rows::logmeanexp(x, m)]),
+    },
+    RowOpInfo {
+        name: "standardize",
+        variant: "",
+        mlx: &[],
+        flax: &["standardize"],
+        kind: RowKind::Normalize,
+        ulp_f32: 1.0,
+        floor: "2^-16·max|r| of the row",
+        run: crate::standardize_axis,
+        reference: Some(|x, m| crate::reference::rows::standardize(x, m, None, None, 1e-5, true)),
+    },
+    RowOpInfo {
+        name: "standardize",
+        variant: "algorithm=Stable",
+        mlx: &["fast.layer_norm (core, no weight)"],
+        flax: &["standardize(algorithm=\"stable\")"],
+        kind: RowKind::Normalize,
+        ulp_f32: 1.0,
+        floor: "2^-16·max|r| of the row",
+        run: standardize_stable,
+        reference: Some(|x, m| crate::reference::rows::standardize(x, m, None, None, 1e-5, false)),
+    },
+    RowOpInfo {
+        name: "glu",
+        variant: "",
+        mlx: &["glu"],
+        flax: &["glu"],
+        kind: RowKind::Split,
+        ulp_f32: 1.0,
+        floor: "0",
+        run: |x, o, a, _| crate::glu_axis(x, o, a),
+        reference: Some(|x, _| crate::reference::rows::glu(x)),
+    },
+    RowOpInfo {
+        name: "one_hot",
+        variant: "",
+        mlx: &[],
+        flax: &["one_hot"],
+        kind: RowKind::Expand,
+        ulp_f32: 0.0,
+        floor: "0",
+        run: |x, o, a, _| crate::one_hot_axis(x, o, a),
+        reference: None,
+    },
+];

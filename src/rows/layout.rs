@@ -341,7 +341,9 @@ pub(crate) fn load<S: Simd>(x: &[f32], s: Slot, fill: f32) -> F<S> {
         bytemuck::pod_read_unaligned(bytemuck::cast_slice(&x[s.off..s.off + lanes]))
     } else {
         let mut buf = [fill; VLANES];
-        buf[..s.n].copy_from_slice(&x[s.off..s.off + s.n]);
+        if s.n > 0 {
+            buf[..s.n].copy_from_slice(&x[s.off..s.off + s.n]);
+        }
         bytemuck::pod_read_unaligned(bytemuck::cast_slice(&buf[..lanes]))
     }
 }
@@ -351,8 +353,10 @@ pub(crate) fn load<S: Simd>(x: &[f32], s: Slot, fill: f32) -> F<S> {
 pub(crate) fn load_mask<S: Simd>(v: V<S>, m: &[bool], s: Slot) -> M<S> {
     let lanes = S::F32_LANES;
     let mut buf = [0u32; VLANES];
-    for (b, &t) in buf.iter_mut().zip(&m[s.off..s.off + s.n]) {
-        *b = t as u32;
+    if s.n > 0 {
+        for (b, &t) in buf.iter_mut().zip(&m[s.off..s.off + s.n]) {
+            *b = t as u32;
+        }
     }
     let u = bytemuck::pod_read_unaligned(bytemuck::cast_slice(&buf[..lanes]));
     v.not_m(v.eq_u(u, v.splat_u(0)))
@@ -374,7 +378,7 @@ pub(crate) fn store<S: Simd>(_v: V<S>, out: &mut [f32], s: Slot, y: F<S>) {
     let all: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&y));
     if s.n == S::F32_LANES {
         out[s.off..s.off + S::F32_LANES].copy_from_slice(all);
-    } else {
+    } else if s.n > 0 {
         out[s.off..s.off + s.n].copy_from_slice(&all[..s.n]);
     }
 }

@@ -3,15 +3,16 @@
 //! compensated sum; the output.
 //!
 //! Accuracy comes from three choices:
-//! * `x − m` is kept exact as `d + d_lo` (TwoSum) and `e^{x−m}` is corrected by `d_lo`, so
-//!   a rounded shift does not cost up to 60 ulp deep in the tail (as it does in MLX/JAX);
+//! * `x − m` is kept exact as `d + d_lo` (TwoSum) and `e^{d + d_lo}` is evaluated in
+//!   double-f32 and rounded once, so a rounded shift does not cost up to 60 ulp deep in
+//!   the tail (as it does in MLX/JAX);
 //! * the terms at the maximum (exactly 1) are counted, not summed: `Σ = k + t`, so
 //!   `log Σ = log1p(t)` stays accurate when the other terms are tiny;
 //! * the sum and the final `log`/reciprocal are carried in double-f32.
 
 use super::layout::{Axis, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask, store, store_rows};
 use super::reduce::{MaxCount, SumCount, acc, two_sum};
-use crate::math::exp::{EXP_UNDERFLOW, exp};
+use crate::math::exp::{EXP_UNDERFLOW, exp_dd, scale};
 use crate::math::log::log_core_dd;
 use crate::math::sigmoid::recip_dd;
 use crate::math::Dd;
@@ -155,10 +156,11 @@ impl ExpRows<'_> {
             for (g, st) in st.iter_mut().enumerate().take(W::slots::<S>()) {
                 let s = w.slot::<S>(c, g);
                 let x = self.load_x(v, s);
+                // e^{d + d_lo} with the shift kept exact: 2^n·(p_hi + p_lo), rounded once.
                 let (d, d_lo) = two_sum(v, x, neg_m);
-                let d_lo = v.sel(v.lt(d, v.splat(EXP_UNDERFLOW)), zero, d_lo);
-                let e = exp(v, d);
-                let e = v.fma(e, d_lo, e);
+                let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
+                let (p, red) = exp_dd(v, v.sel(deep, zero, d), v.sel(deep, zero, d_lo));
+                let e = v.sel(deep, zero, scale(v, p.round(v), red.t, red.n));
                 match self.b {
                     Some(b) => {
                         let t = v.sel(self.valid(v, s), v.mul(load::<S>(b, s, 0.0), e), zero);
@@ -252,7 +254,8 @@ impl ExpRows<'_> {
                     let x = self.load_x(v, s);
                     let (h, e) = two_sum(v, x, k.a);
                     let y = v.add(h, v.sub(e, k.b));
-                    v.sel(v.eq(x, v.splat(NEG_INF)), x, y)
+                    // −inf stays −inf; x − c beyond the f32 range is −inf too.
+                    v.sel(v.eq(h, v.splat(NEG_INF)), h, y)
                 };
                 store(v, self.out, s, y);
             }

@@ -103,39 +103,41 @@ impl Std<'_> {
         }
     }
 
-    /// Sums of `x` and `x²` — or, given `mu`, of `(x − μ)²` — over the valid elements,
-    /// and their count.
+    /// Sums of the deviations `d = x − c` from a shift `c` (double-f32; `exact_shift`: its
+    /// low part is 0) and of `d²`, over the valid elements, and their count. `d` is exact
+    /// (TwoSum), `d²` exact to about 2^-48.
     #[inline(always)]
     fn sums<S: Simd, W: Walk>(
         &self,
         v: V<S>,
         w: W,
-        want_x: bool,
+        c: (F<S>, F<S>),
+        exact_shift: bool,
         want_sq: bool,
-        mu: Option<(F<S>, F<S>)>,
     ) -> [F<S>; 5] {
         let (zero, one) = (v.splat(0.0), v.splat(1.0));
         let mut st = [[zero; 5]; VLANES];
-        for c in 0..w.chunks() {
+        for ch in 0..w.chunks() {
             for (g, st) in st.iter_mut().enumerate().take(W::slots::<S>()) {
-                let s = w.slot::<S>(c, g);
+                let s = w.slot::<S>(ch, g);
                 let valid = match self.o.mask {
                     Some(m) => load_mask(v, m, s),
                     None => lanes_below(v, s.n),
                 };
-                let x = v.sel(valid, load::<S>(self.x, s, 0.0), zero);
+                let (d, e) = two_sum(v, load::<S>(self.x, s, 0.0), v.neg(c.0));
+                // With a double-f32 shift, d_lo = e − c_lo may be as large as d: renormalise
+                // so that d_lo² is negligible in d² = p + 2·d·d_lo.
+                let (d, d_lo) = if exact_shift {
+                    (d, e)
+                } else {
+                    two_sum(v, d, v.sub(e, c.1))
+                };
+                let d = v.sel(valid, d, zero);
+                let d_lo = v.sel(valid, d_lo, zero);
                 st[4] = v.add(st[4], v.sel(valid, one, zero));
-                if want_x {
-                    (st[0], st[1]) = acc(v, st[0], st[1], x);
-                }
+                let (h, l) = acc(v, st[0], st[1], d);
+                (st[0], st[1]) = (h, v.add(l, d_lo));
                 if want_sq {
-                    let (d, d_lo) = match mu {
-                        Some((m, m_lo)) => {
-                            let (d, e) = two_sum(v, x, v.neg(m));
-                            (v.sel(valid, d, zero), v.sel(valid, v.sub(e, m_lo), zero))
-                        }
-                        None => (x, zero),
-                    };
                     let (p, pe) = v.two_prod(d, d);
                     let pe = v.fma(v.add(d, d), d_lo, pe);
                     let (h, l) = acc(v, st[2], st[3], p);
@@ -146,6 +148,26 @@ impl Std<'_> {
         W::reduce::<S, Sums2Count, 5>(v, st)
     }
 
+    /// The shift of the one-pass sums: the first valid element of each row (0 if it is
+    /// not finite). Being one of the values, it keeps `mean(d²)/v ≤ n + 1`, so the one-pass
+    /// variance loses at most log2(n + 1) of its 48 bits.
+    #[inline(always)]
+    fn shift<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> F<S> {
+        let mut k = [0.0f32; VLANES];
+        for (r, k) in k.iter_mut().enumerate().take(w.rows()) {
+            let first = (0..w.len()).find(|&j| self.o.mask.is_none_or(|m| m[w.at(r, j)]));
+            if let Some(j) = first {
+                let x = self.x[w.at(r, j)];
+                *k = if x.is_finite() { x } else { 0.0 };
+            }
+        }
+        if W::CONTIG {
+            v.splat(k[0])
+        } else {
+            load::<S>(&k, Slot { off: 0, n: w.rows() }, 0.0)
+        }
+    }
+
     /// The row statistics: `μ` and `1/√(v + ε)` as double-f32, and 1.0 in the lanes whose
     /// rows must be redone in f64.
     #[inline(always)]
@@ -154,29 +176,46 @@ impl Std<'_> {
         let fast = self.o.algorithm == Algorithm::Fast;
         let need_var = self.o.variance.is_none();
         let n_all = v.splat(w.len() as f32);
+        // One pass of deviations from k (the given mean, or a row element).
+        let k = match self.o.mean {
+            Some(m) => Self::rows_of(v, w, m),
+            None => self.shift(v, w),
+        };
         let pass1 = self.o.mean.is_none() || (need_var && fast);
         let st1 = if pass1 {
-            self.sums(v, w, self.o.mean.is_none(), need_var && fast, None)
+            self.sums(v, w, (k, zero), true, need_var && fast)
         } else {
             [zero; 5]
         };
         let mut n = if self.o.mask.is_some() { st1[4] } else { n_all };
+        let ed = div_n(v, st1[0], st1[1], n);
         let mu = match self.o.mean {
-            Some(m) => (Self::rows_of(v, w, m), zero),
-            None => div_n(v, st1[0], st1[1], n),
+            Some(_) => (k, zero),
+            None => {
+                let (h, e) = two_sum(v, k, ed.0);
+                two_sum(v, h, v.add(e, ed.1))
+            }
         };
         let var = match self.o.variance {
             Some(var) => (Self::rows_of(v, w, var), zero),
             None if fast => {
+                // mean(x²) − μ²: with a computed μ = k + mean(d) this is mean(d²) − mean(d)²;
+                // with a given μ = k (JAX's formula) it is mean(d²) + 2k·mean(d).
                 let e2 = div_n(v, st1[2], st1[3], n);
-                let m2 = Dd::new(mu.0, mu.1).mul(v, Dd::new(mu.0, mu.1));
-                let (d, e) = two_sum(v, e2.0, v.neg(m2.hi));
-                let d_lo = v.add(e, v.sub(e2.1, m2.lo));
+                let ed = Dd::new(ed.0, ed.1);
+                let t = if self.o.mean.is_some() {
+                    ed.mul_f(v, v.add(k, k))
+                } else {
+                    let sq = ed.mul(v, ed);
+                    Dd::new(v.neg(sq.hi), v.neg(sq.lo))
+                };
+                let (d, e) = two_sum(v, e2.0, t.hi);
+                let d_lo = v.add(e, v.add(e2.1, t.lo));
                 let neg = v.lt(v.add(d, d_lo), zero);
                 (v.sel(neg, zero, d), v.sel(neg, zero, d_lo))
             }
             None => {
-                let st2 = self.sums(v, w, false, true, Some(mu));
+                let st2 = self.sums(v, w, mu, false, true);
                 if self.o.mask.is_some() {
                     n = st2[4];
                 }
