@@ -164,6 +164,10 @@ pub(crate) trait Walk: Copy {
     fn slots<S: Simd>() -> usize;
     /// Chunks per row (the last one padded).
     fn chunks(self) -> usize;
+    /// Leading chunks whose every slot is a full vector.
+    fn full_chunks<S: Simd>(self) -> usize;
+    /// Offset of slot `g` of a full chunk `c`.
+    fn off<S: Simd>(self, c: usize, g: usize) -> usize;
     /// Slot `g` of chunk `c`.
     fn slot<S: Simd>(self, c: usize, g: usize) -> Slot;
     /// Rows held (1 for a contiguous row).
@@ -199,6 +203,14 @@ impl Walk for Contig {
     #[inline(always)]
     fn chunks(self) -> usize {
         self.len.div_ceil(VLANES)
+    }
+    #[inline(always)]
+    fn full_chunks<S: Simd>(self) -> usize {
+        self.len / VLANES
+    }
+    #[inline(always)]
+    fn off<S: Simd>(self, c: usize, g: usize) -> usize {
+        self.start + c * VLANES + g * S::F32_LANES
     }
     #[inline(always)]
     fn slot<S: Simd>(self, c: usize, g: usize) -> Slot {
@@ -264,6 +276,18 @@ impl Walk for Strided {
         self.len.div_ceil(VLANES)
     }
     #[inline(always)]
+    fn full_chunks<S: Simd>(self) -> usize {
+        if self.lanes == S::F32_LANES {
+            self.len / VLANES
+        } else {
+            0
+        }
+    }
+    #[inline(always)]
+    fn off<S: Simd>(self, c: usize, g: usize) -> usize {
+        self.base + (c * VLANES + g) * self.inner
+    }
+    #[inline(always)]
     fn slot<S: Simd>(self, c: usize, g: usize) -> Slot {
         let j = c * VLANES + g;
         Slot {
@@ -295,6 +319,61 @@ impl Walk for Strided {
 /// A row-wise kernel: what to do with one group of rows.
 pub(crate) trait RowKernel {
     fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W);
+}
+
+/// Vectors whose terms [`walk`] computes before folding them in: independent work for
+/// the out-of-order core while the accumulators wait on each other.
+const BLOCK_VECS: usize = 4;
+
+/// One pass over the slots of a group (see [`walk`]).
+pub(crate) trait Pass<S: Simd, const K: usize> {
+    /// `K` vectors computed from one slot, independently of the other slots.
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; K];
+    /// Adds the terms of a slot into the state of slot `g` (in row order).
+    fn fold(&mut self, v: V<S>, g: usize, t: [F<S>; K]);
+    /// Folds the terms of `terms.len() / slots` consecutive chunks; a pass whose fold
+    /// does not depend on the order (the maximum) may shorten the dependency chain.
+    #[inline(always)]
+    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; K]], slots: usize) {
+        for (i, t) in terms.iter().enumerate() {
+            self.fold(v, i % slots, *t);
+        }
+    }
+}
+
+/// Visits every slot of a group in row order, chunk after chunk. The terms of up to
+/// [`BLOCK_VECS`] vectors are computed before they are folded, so that consecutive
+/// (independent) exp evaluations overlap while the accumulators wait on each other.
+#[inline(always)]
+pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: W, p: &mut P) {
+    let slots = W::slots::<S>();
+    let per = (BLOCK_VECS / slots).max(1);
+    let (full, chunks) = (w.full_chunks::<S>(), w.chunks());
+    let lanes = S::F32_LANES;
+    let mut buf = [[v.splat(0.0); K]; VLANES];
+    let mut c = 0;
+    // Full chunks, in blocks: every slot is a whole vector (n is a constant here).
+    while c + per <= full {
+        for b in 0..per {
+            for g in 0..slots {
+                let s = Slot {
+                    off: w.off::<S>(c + b, g),
+                    n: lanes,
+                };
+                buf[b * slots + g] = p.term(v, s);
+            }
+        }
+        p.fold_block(v, &buf[..per * slots], slots);
+        c += per;
+    }
+    // The rest: partial slots and padding.
+    while c < chunks {
+        for g in 0..slots {
+            let t = p.term(v, w.slot::<S>(c, g));
+            p.fold(v, g, t);
+        }
+        c += 1;
+    }
 }
 
 /// Runs `k` on every group of rows of `axis`: contiguous rows when `inner == 1`,

@@ -24,7 +24,7 @@ pub use standardize::{Algorithm, StandardizeOptions, standardize, standardize_ax
 
 use crate::isa::dispatch;
 use layout::check_arg;
-use softmax::{ExpRows, Kind};
+use softmax::{ExpRows, Kind, Src};
 
 /// Checks the arguments of a softmax-family call and runs it.
 #[track_caller]
@@ -63,11 +63,13 @@ fn run_exp(
     }
     dispatch(ExpRows {
         kind,
-        negate,
         axis,
-        x,
-        mask,
-        b,
+        src: Src {
+            x,
+            negate,
+            mask,
+            b,
+        },
         out,
         sign,
     });

@@ -10,7 +10,7 @@
 //!   `log Σ = log1p(t)` stays accurate when the other terms are tiny;
 //! * the sum and the final `log`/reciprocal are carried in double-f32.
 
-use super::layout::{Axis, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask, store, store_rows};
+use super::layout::{Axis, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask, store, store_rows, walk, Pass};
 use super::reduce::{MaxCount, SumCount, acc, two_sum};
 use crate::math::exp::{EXP_UNDERFLOW, exp_dd, scale};
 use crate::math::log::log_core_dd;
@@ -40,13 +40,8 @@ impl Kind {
 /// One call of a softmax-family function (arguments already checked).
 pub(crate) struct ExpRows<'a> {
     pub kind: Kind,
-    /// softmin: the row is `−x`.
-    pub negate: bool,
     pub axis: Axis,
-    pub x: &'a [f32],
-    pub mask: Option<&'a [bool]>,
-    /// logsumexp's per-element scale (entries with `b == 0` are left out).
-    pub b: Option<&'a [f32]>,
+    pub src: Src<'a>,
     pub out: &'a mut [f32],
     /// logsumexp's sign output (`return_sign`); without it a negative sum gives NaN.
     pub sign: Option<&'a mut [f32]>,
@@ -85,11 +80,22 @@ struct Coef<S: Simd> {
     b: F<S>,
 }
 
-impl ExpRows<'_> {
+/// Where the row elements come from, and which of them take part.
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'a> {
+    pub x: &'a [f32],
+    /// softmin: the row is `−x`.
+    pub negate: bool,
+    pub mask: Option<&'a [bool]>,
+    /// logsumexp's per-element scale (entries with `b == 0` are left out).
+    pub b: Option<&'a [f32]>,
+}
+
+impl Src<'_> {
     /// The row element as the function sees it: negated for softmin, −inf where masked
     /// out, where `b == 0`, and in the padding.
     #[inline(always)]
-    fn load_x<S: Simd>(&self, v: V<S>, s: Slot) -> F<S> {
+    fn load_x<S: Simd>(self, v: V<S>, s: Slot) -> F<S> {
         let x = if self.negate {
             v.neg(load::<S>(self.x, s, f32::INFINITY))
         } else {
@@ -111,7 +117,7 @@ impl ExpRows<'_> {
 
     /// Lanes that take part in the reduction (mask, `b ≠ 0`, not padding).
     #[inline(always)]
-    fn valid<S: Simd>(&self, v: V<S>, s: Slot) -> M<S> {
+    fn valid<S: Simd>(self, v: V<S>, s: Slot) -> M<S> {
         let inside = match self.mask {
             Some(m) => load_mask(v, m, s),
             None => lanes_below(v, s.n),
@@ -122,62 +128,169 @@ impl ExpRows<'_> {
         }
     }
 
-    /// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
+    /// `e^{x − m}` with the shift kept exact (`x − m = d + d_lo`): `2^n·(p_hi + p_lo)` in
+    /// double-f32, rounded once; 0 below e^-104. Also returns `d`.
     #[inline(always)]
-    fn max_pass<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> [F<S>; 2] {
-        let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        let count = self.kind == Kind::LogMeanExp && self.mask.is_some();
-        let mut st = [[v.splat(NEG_INF), zero]; VLANES];
-        for c in 0..w.chunks() {
-            for (g, st) in st.iter_mut().enumerate().take(W::slots::<S>()) {
-                let s = w.slot::<S>(c, g);
-                let x = self.load_x(v, s);
-                st[0] = v.sel(v.gt(x, st[0]), x, st[0]);
-                if count {
-                    st[1] = v.add(st[1], v.sel(self.valid(v, s), one, zero));
-                }
+    fn exp_shifted<S: Simd>(self, v: V<S>, x: F<S>, neg_m: F<S>) -> (F<S>, F<S>) {
+        let zero = v.splat(0.0);
+        let (d, d_lo) = two_sum(v, x, neg_m);
+        let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
+        let (p, red) = exp_dd(v, v.sel(deep, zero, d), v.sel(deep, zero, d_lo));
+        (v.sel(deep, zero, scale(v, p.round(v), red.t, red.n)), d)
+    }
+}
+
+/// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
+struct MaxPass<'a, S: Simd> {
+    src: Src<'a>,
+    count: bool,
+    st: [[F<S>; 2]; VLANES],
+}
+
+impl<S: Simd> Pass<S, 2> for MaxPass<'_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 2] {
+        let n = if self.count {
+            v.sel(self.src.valid(v, s), v.splat(1.0), v.splat(0.0))
+        } else {
+            v.splat(0.0)
+        };
+        [self.src.load_x(v, s), n]
+    }
+    #[inline(always)]
+    fn fold(&mut self, v: V<S>, g: usize, [x, n]: [F<S>; 2]) {
+        let st = &mut self.st[g];
+        st[0] = v.sel(v.gt(x, st[0]), x, st[0]);
+        st[1] = v.add(st[1], n);
+    }
+    /// The maximum and the count do not depend on the order: reduce the block first.
+    #[inline(always)]
+    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; 2]], slots: usize) {
+        let comb = |a: [F<S>; 2], b: [F<S>; 2]| [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])];
+        let mut t = [[v.splat(0.0); 2]; VLANES];
+        t[..terms.len()].copy_from_slice(terms);
+        // Pairwise over the chunks of the block (their count is a power of two).
+        let mut n = terms.len() / slots;
+        while n > 1 {
+            n /= 2;
+            for i in 0..n * slots {
+                t[i] = comb(t[i], t[i + n * slots]);
             }
         }
-        let [m, n] = W::reduce::<S, MaxCount, 2>(v, st);
+        for (g, &t) in t.iter().enumerate().take(slots) {
+            self.fold(v, g, t);
+        }
+    }
+}
+
+/// Pass 2: `e = e^{x−m}` (stored for softmax), `t = Σ e` over the terms below the maximum
+/// and `k` = the number of terms at it; with `b`, `t = Σ b·e` and `k = 0`.
+struct ExpPass<'a, 'o, S: Simd> {
+    src: Src<'a>,
+    neg_m: F<S>,
+    keep: Option<&'o mut [f32]>,
+    st: [[F<S>; 3]; VLANES],
+}
+
+impl<S: Simd> Pass<S, 2> for ExpPass<'_, '_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 2] {
+        let (zero, one) = (v.splat(0.0), v.splat(1.0));
+        let (e, d) = self.src.exp_shifted(v, self.src.load_x(v, s), self.neg_m);
+        if let Some(out) = self.keep.as_deref_mut() {
+            store(v, out, s, e);
+        }
+        match self.src.b {
+            Some(b) => [
+                v.sel(self.src.valid(v, s), v.mul(load::<S>(b, s, 0.0), e), zero),
+                zero,
+            ],
+            None => {
+                let top = v.eq(d, zero);
+                [v.sel(top, zero, e), v.sel(top, one, zero)]
+            }
+        }
+    }
+    #[inline(always)]
+    fn fold(&mut self, v: V<S>, g: usize, [t, k]: [F<S>; 2]) {
+        let st = &mut self.st[g];
+        (st[0], st[1]) = acc(v, st[0], st[1], t);
+        st[2] = v.add(st[2], k);
+    }
+}
+
+/// Pass 3: softmax scales the stored `e`; log_softmax computes `x − (m + log Σ)`.
+struct OutPass<'a, 'o, S: Simd> {
+    src: Src<'a>,
+    softmax: bool,
+    k: Coef<S>,
+    out: &'o mut [f32],
+}
+
+impl<S: Simd> Pass<S, 0> for OutPass<'_, '_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 0] {
+        if s.n > 0 {
+            let k = &self.k;
+            let y = if self.softmax {
+                let e = load::<S>(self.out, s, 0.0);
+                v.fma(e, k.a, v.mul(e, k.b))
+            } else {
+                let (h, e) = two_sum(v, self.src.load_x(v, s), k.a);
+                let y = v.add(h, v.sub(e, k.b));
+                // −inf stays −inf; x − c beyond the f32 range is −inf too.
+                v.sel(v.eq(h, v.splat(NEG_INF)), h, y)
+            };
+            store(v, self.out, s, y);
+        }
+        []
+    }
+    #[inline(always)]
+    fn fold(&mut self, _v: V<S>, _g: usize, _t: [F<S>; 0]) {}
+}
+
+impl ExpRows<'_> {
+    /// Pass 1: the row maximum and the count `n` of valid elements.
+    #[inline(always)]
+    fn max_pass<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> [F<S>; 2] {
+        let zero = v.splat(0.0);
+        let count = self.kind == Kind::LogMeanExp && self.src.mask.is_some();
+        let mut p = MaxPass {
+            src: self.src,
+            count,
+            st: [[v.splat(NEG_INF), zero]; VLANES],
+        };
+        walk(v, w, &mut p);
+        let [m, n] = W::reduce::<S, MaxCount, 2>(v, p.st);
         // One zero: −0 and +0 may both be maxima, in an order that depends on the layout.
         let n = if count { n } else { v.splat(w.len() as f32) };
         [v.add(m, zero), n]
     }
 
-    /// Pass 2: `e = e^{x−m}` (stored for softmax), `t = Σ e` over the terms below the
-    /// maximum and `k` = the number of terms at it; with `b`, `t = Σ b·e` and `k = 0`.
+    /// Pass 2 (see [`ExpPass`]).
     #[inline(always)]
     fn exp_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, m: F<S>) -> [F<S>; 3] {
-        let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        let neg_m = v.neg(m);
         let keep = self.kind == Kind::Softmax;
-        let mut st = [[zero; 3]; VLANES];
-        for c in 0..w.chunks() {
-            for (g, st) in st.iter_mut().enumerate().take(W::slots::<S>()) {
-                let s = w.slot::<S>(c, g);
-                let x = self.load_x(v, s);
-                // e^{d + d_lo} with the shift kept exact: 2^n·(p_hi + p_lo), rounded once.
-                let (d, d_lo) = two_sum(v, x, neg_m);
-                let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
-                let (p, red) = exp_dd(v, v.sel(deep, zero, d), v.sel(deep, zero, d_lo));
-                let e = v.sel(deep, zero, scale(v, p.round(v), red.t, red.n));
-                match self.b {
-                    Some(b) => {
-                        let t = v.sel(self.valid(v, s), v.mul(load::<S>(b, s, 0.0), e), zero);
-                        (st[0], st[1]) = acc(v, st[0], st[1], t);
-                    }
-                    None => {
-                        let top = v.eq(d, zero);
-                        st[2] = v.add(st[2], v.sel(top, one, zero));
-                        (st[0], st[1]) = acc(v, st[0], st[1], v.sel(top, zero, e));
-                    }
-                }
-                if keep {
-                    store(v, self.out, s, e);
-                }
-            }
-        }
-        W::reduce::<S, SumCount, 3>(v, st)
+        let mut p = ExpPass {
+            src: self.src,
+            neg_m: v.neg(m),
+            keep: if keep { Some(&mut *self.out) } else { None },
+            st: [[v.splat(0.0); 3]; VLANES],
+        };
+        walk(v, w, &mut p);
+        W::reduce::<S, SumCount, 3>(v, p.st)
+    }
+
+    /// Pass 3 (see [`OutPass`]).
+    #[inline(always)]
+    fn out_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, k: Coef<S>) {
+        let mut p = OutPass {
+            src: self.src,
+            softmax: self.kind == Kind::Softmax,
+            k,
+            out: &mut *self.out,
+        };
+        walk(v, w, &mut p);
     }
 
     /// The per-row coefficients from `m`, `Σ = k + (hi + lo)` and the count `n`.
@@ -210,7 +323,7 @@ impl ExpRows<'_> {
                 }
             }
             Kind::LogSumExp => {
-                if self.b.is_none() {
+                if self.src.b.is_none() {
                     let l = log_dd(v, s_hi, s_lo);
                     return Coef {
                         a: add_round(v, m, l),
@@ -238,30 +351,6 @@ impl ExpRows<'_> {
         }
     }
 
-    /// Pass 3: softmax scales the stored `e`; log_softmax computes `x − (m + log Σ)`.
-    #[inline(always)]
-    fn out_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, k: &Coef<S>) {
-        for c in 0..w.chunks() {
-            for g in 0..W::slots::<S>() {
-                let s = w.slot::<S>(c, g);
-                if s.n == 0 {
-                    continue;
-                }
-                let y = if self.kind == Kind::Softmax {
-                    let e = load::<S>(self.out, s, 0.0);
-                    v.fma(e, k.a, v.mul(e, k.b))
-                } else {
-                    let x = self.load_x(v, s);
-                    let (h, e) = two_sum(v, x, k.a);
-                    let y = v.add(h, v.sub(e, k.b));
-                    // −inf stays −inf; x − c beyond the f32 range is −inf too.
-                    v.sel(v.eq(h, v.splat(NEG_INF)), h, y)
-                };
-                store(v, self.out, s, y);
-            }
-        }
-    }
-
     /// A row whose maximum is ±inf, or that holds NaN (or overflows with `b`): scalar code
     /// following the spec's tables.
     fn special<W: Walk>(&mut self, w: W, r: usize, m: f32) {
@@ -269,9 +358,9 @@ impl ExpRows<'_> {
         let (mut nan, mut pinf_pos, mut pinf_neg, mut count) = (false, false, false, 0usize);
         for j in 0..len {
             let off = w.at(r, j);
-            let x = if self.negate { -self.x[off] } else { self.x[off] };
-            let b = self.b.map_or(1.0, |b| b[off]);
-            if !self.mask.is_none_or(|m| m[off]) {
+            let x = if self.src.negate { -self.src.x[off] } else { self.src.x[off] };
+            let b = self.src.b.map_or(1.0, |b| b[off]);
+            if !self.src.mask.is_none_or(|m| m[off]) {
                 continue;
             }
             count += 1;
@@ -289,7 +378,7 @@ impl ExpRows<'_> {
                 let masked = if self.kind == Kind::Softmax { 0.0 } else { NEG_INF };
                 for j in 0..len {
                     let off = w.at(r, j);
-                    let valid = self.mask.is_none_or(|m| m[off]);
+                    let valid = self.src.mask.is_none_or(|m| m[off]);
                     self.out[off] = if valid { f32::NAN } else { masked };
                 }
             }
@@ -326,9 +415,9 @@ impl ExpRows<'_> {
         let mut sum = 0.0f64;
         for j in 0..w.len() {
             let off = w.at(r, j);
-            let b = self.b.map_or(1.0, |b| b[off]);
-            if self.mask.is_none_or(|m| m[off]) && b != 0.0 {
-                sum += b as f64 * libm::exp(self.x[off] as f64 - m as f64);
+            let b = self.src.b.map_or(1.0, |b| b[off]);
+            if self.src.mask.is_none_or(|m| m[off]) && b != 0.0 {
+                sum += b as f64 * libm::exp(self.src.x[off] as f64 - m as f64);
             }
         }
         let sign = if sum.is_nan() { f64::NAN } else if sum == 0.0 { 0.0 } else { sum.signum() };
@@ -360,7 +449,7 @@ impl RowKernel for ExpRows<'_> {
                 store_rows(v, sg, i, w.rows(), k.b);
             }
         } else {
-            self.out_pass(v, w, &k);
+            self.out_pass(v, w, k);
         }
         if !W::CONTIG {
             for r in 0..w.rows() {
