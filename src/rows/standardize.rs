@@ -2,8 +2,8 @@
 //! double-f32 (or given).
 
 use super::layout::{
-    Axis, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane, lanes_below, load,
-    load_mask, store,
+    Axis, Pass, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane, lanes_below,
+    load, load_mask, store, walk,
 };
 use super::reduce::{Sums2Count, acc, two_sum};
 use crate::isa::dispatch;
@@ -79,6 +79,80 @@ impl WithSimd for Std<'_> {
     }
 }
 
+/// Sums of deviations from a shift (see [`Std::sums`]).
+struct SumsPass<'a, S: Simd> {
+    x: &'a [f32],
+    mask: Option<&'a [bool]>,
+    c: (F<S>, F<S>),
+    exact_shift: bool,
+    want_sq: bool,
+    st: [[F<S>; 5]; VLANES],
+}
+
+impl<S: Simd> Pass<S, 5> for SumsPass<'_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 5] {
+        let zero = v.splat(0.0);
+        let valid = match self.mask {
+            Some(m) => load_mask(v, m, s),
+            None => lanes_below(v, s.n),
+        };
+        let (d, e) = two_sum(v, load::<S>(self.x, s, 0.0), v.neg(self.c.0));
+        // With a double-f32 shift, d_lo = e − c_lo may be as large as d: renormalise so
+        // that d_lo² is negligible in d² = p + 2·d·d_lo.
+        let (d, d_lo) = if self.exact_shift {
+            (d, e)
+        } else {
+            two_sum(v, d, v.sub(e, self.c.1))
+        };
+        let d = v.sel(valid, d, zero);
+        let d_lo = v.sel(valid, d_lo, zero);
+        let (p, pe) = if self.want_sq {
+            let (p, pe) = v.two_prod(d, d);
+            (p, v.fma(v.add(d, d), d_lo, pe))
+        } else {
+            (zero, zero)
+        };
+        [d, d_lo, p, pe, v.sel(valid, v.splat(1.0), zero)]
+    }
+    #[inline(always)]
+    fn fold(&mut self, v: V<S>, g: usize, [d, d_lo, p, pe, one]: [F<S>; 5]) {
+        let st = &mut self.st[g];
+        let (h, l) = acc(v, st[0], st[1], d);
+        (st[0], st[1]) = (h, v.add(l, d_lo));
+        if self.want_sq {
+            let (h, l) = acc(v, st[2], st[3], p);
+            (st[2], st[3]) = (h, v.add(l, pe));
+        }
+        st[4] = v.add(st[4], one);
+    }
+}
+
+/// Output pass: `(x − μ)·rs`, with `x − μ` exact and one rounding.
+struct OutPass<'a, 'o, S: Simd> {
+    x: &'a [f32],
+    mu: (F<S>, F<S>),
+    rs: (F<S>, F<S>),
+    out: &'o mut [f32],
+}
+
+impl<S: Simd> Pass<S, 0> for OutPass<'_, '_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 0] {
+        if s.n > 0 {
+            let (mu, rs) = (self.mu, self.rs);
+            let (d, e) = two_sum(v, load::<S>(self.x, s, 0.0), v.neg(mu.0));
+            let d_lo = v.sub(e, mu.1);
+            let y = v.fma(d, rs.0, v.fma(d, rs.1, v.mul(d_lo, rs.0)));
+            let y = v.sel(v.eq(v.abs(d), v.splat(f32::INFINITY)), v.mul(d, rs.0), y);
+            store(v, self.out, s, v.sel(v.eq(y, y), y, v.splat(f32::NAN)));
+        }
+        []
+    }
+    #[inline(always)]
+    fn fold(&mut self, _v: V<S>, _g: usize, _t: [F<S>; 0]) {}
+}
+
 /// `(hi + lo) / n` for an exact count `n`, as a double-f32.
 #[inline(always)]
 fn div_n<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, n: F<S>) -> (F<S>, F<S>) {
@@ -115,37 +189,16 @@ impl Std<'_> {
         exact_shift: bool,
         want_sq: bool,
     ) -> [F<S>; 5] {
-        let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        let mut st = [[zero; 5]; VLANES];
-        for ch in 0..w.chunks() {
-            for (g, st) in st.iter_mut().enumerate().take(W::slots::<S>()) {
-                let s = w.slot::<S>(ch, g);
-                let valid = match self.o.mask {
-                    Some(m) => load_mask(v, m, s),
-                    None => lanes_below(v, s.n),
-                };
-                let (d, e) = two_sum(v, load::<S>(self.x, s, 0.0), v.neg(c.0));
-                // With a double-f32 shift, d_lo = e − c_lo may be as large as d: renormalise
-                // so that d_lo² is negligible in d² = p + 2·d·d_lo.
-                let (d, d_lo) = if exact_shift {
-                    (d, e)
-                } else {
-                    two_sum(v, d, v.sub(e, c.1))
-                };
-                let d = v.sel(valid, d, zero);
-                let d_lo = v.sel(valid, d_lo, zero);
-                st[4] = v.add(st[4], v.sel(valid, one, zero));
-                let (h, l) = acc(v, st[0], st[1], d);
-                (st[0], st[1]) = (h, v.add(l, d_lo));
-                if want_sq {
-                    let (p, pe) = v.two_prod(d, d);
-                    let pe = v.fma(v.add(d, d), d_lo, pe);
-                    let (h, l) = acc(v, st[2], st[3], p);
-                    (st[2], st[3]) = (h, v.add(l, pe));
-                }
-            }
-        }
-        W::reduce::<S, Sums2Count, 5>(v, st)
+        let mut p = SumsPass {
+            x: self.x,
+            mask: self.o.mask,
+            c,
+            exact_shift,
+            want_sq,
+            st: [[v.splat(0.0); 5]; VLANES],
+        };
+        walk(v, w, &mut p);
+        W::reduce::<S, Sums2Count, 5>(v, p.st)
     }
 
     /// The shift of the one-pass sums: the first valid element of each row (0 if it is
@@ -242,26 +295,6 @@ impl Std<'_> {
         (mu, (r.hi, r_lo), v.sel(ok, zero, v.splat(1.0)))
     }
 
-    /// Output pass: `(x − μ)·rs`, with `x − μ` exact and one rounding.
-    #[inline(always)]
-    fn out_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, mu: (F<S>, F<S>), rs: (F<S>, F<S>)) {
-        let inf = v.splat(f32::INFINITY);
-        for c in 0..w.chunks() {
-            for g in 0..W::slots::<S>() {
-                let s = w.slot::<S>(c, g);
-                if s.n == 0 {
-                    continue;
-                }
-                let x = load::<S>(self.x, s, 0.0);
-                let (d, e) = two_sum(v, x, v.neg(mu.0));
-                let d_lo = v.sub(e, mu.1);
-                let y = v.fma(d, rs.0, v.fma(d, rs.1, v.mul(d_lo, rs.0)));
-                let y = v.sel(v.eq(v.abs(d), inf), v.mul(d, rs.0), y);
-                store(v, self.out, s, v.sel(v.eq(y, y), y, v.splat(f32::NAN)));
-            }
-        }
-    }
-
     /// Row `r` of the group in f64 (rows whose f32 statistics overflowed or underflowed,
     /// and rows holding inf or NaN).
     fn wide_row<W: Walk>(&mut self, w: W, r: usize) {
@@ -303,7 +336,13 @@ impl RowKernel for Std<'_> {
         if W::CONTIG && bad(0) {
             return self.wide_row(w, 0);
         }
-        self.out_pass(v, w, mu, rs);
+        let mut p = OutPass {
+            x: self.x,
+            mu,
+            rs,
+            out: &mut *self.out,
+        };
+        walk(v, w, &mut p);
         if !W::CONTIG {
             for r in 0..w.rows() {
                 if bad(r) {
