@@ -20,7 +20,7 @@ fn main() {
         };
         let mut worst = lanewise::accuracy::rows::RowStats::default();
         for isa in Isa::available() {
-            let st = check(op, &rows, isa).unwrap();
+            let (st, _) = check(op, &rows, isa).unwrap();
             if st.max_ulp >= worst.max_ulp {
                 worst = st;
             }

@@ -154,12 +154,14 @@ pub struct RowStats {
 }
 
 /// Runs `op` on every row of `rows` on `isa` (contiguous layout, one row per call) and
-/// compares every output with the reference. Rows of odd length are skipped for
-/// [`RowKind::Split`]; [`RowKind::Expand`] has no reference and gives empty statistics.
-pub fn check(op: &RowOpInfo, rows: &[TestRow], isa: Isa) -> Result<RowStats, IsaError> {
+/// compares every output with the reference; also returns a hash of all output bits (for
+/// cross-ISA identity). Rows of odd length are skipped for [`RowKind::Split`];
+/// [`RowKind::Expand`] has no reference and gives empty statistics.
+pub fn check(op: &RowOpInfo, rows: &[TestRow], isa: Isa) -> Result<(RowStats, u64), IsaError> {
     let mut st = RowStats::default();
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
     let Some(reference) = op.reference else {
-        return Ok(st);
+        return Ok((st, hash));
     };
     for t in rows {
         let n = t.x.len();
@@ -176,6 +178,7 @@ pub fn check(op: &RowOpInfo, rows: &[TestRow], isa: Isa) -> Result<RowStats, Isa
         with_isa(isa, || (op.run)(&t.x, &mut y, Axis::new(1, n, 1), mask))?;
         let want: Vec<RowRef> = reference(&t.x, mask);
         for (j, (&yj, &rj)) in y.iter().zip(&want).enumerate() {
+            hash = (hash ^ yj.to_bits() as u64).wrapping_mul(0x100_0000_01b3);
             let e = ulp_error_floor_f32(yj, rj);
             st.count += 1;
             if e > st.max_ulp || st.count == 1 {
@@ -184,5 +187,5 @@ pub fn check(op: &RowOpInfo, rows: &[TestRow], isa: Isa) -> Result<RowStats, Isa
             }
         }
     }
-    Ok(st)
+    Ok((st, hash))
 }
