@@ -28,7 +28,9 @@ fn prepare(kind: RowKind, axis: Axis) -> (Vec<f32>, usize, Axis) {
         RowKind::Split => (inputs(axis.len()), axis.len() / 2, axis),
         // one_hot: `axis` is the output; one index per row.
         RowKind::Expand => {
-            let idx = (0..axis.rows()).map(|i| (i * 31 % axis.len) as f32).collect();
+            let idx = (0..axis.rows())
+                .map(|i| (i * 31 % axis.len) as f32)
+                .collect();
             (idx, axis.len(), axis)
         }
     }
@@ -71,8 +73,10 @@ fn bench(c: &mut Criterion) {
             let mut y = vec![0.0f32; out_len];
             for &isa in &isas {
                 g.bench_function(format!("{}/{isa}", label(op)), |b| {
-                    with_isa(isa, || b.iter(|| (op.run)(black_box(&x), &mut y, axis, None)))
-                        .unwrap()
+                    with_isa(isa, || {
+                        b.iter(|| (op.run)(black_box(&x), &mut y, axis, None))
+                    })
+                    .unwrap()
                 });
             }
         }

@@ -8,14 +8,19 @@ use lanewise::table::ROW_OPS;
 
 fn main() {
     let rows = adversarial_rows();
-    println!("| lanewise | MLX | Flax / JAX | bound (ulp) | floor | max error, adversarial rows | worst |");
+    println!(
+        "| lanewise | MLX | Flax / JAX | bound (ulp) | floor | max error, adversarial rows | worst |"
+    );
     println!("|---|---|---|---:|---|---:|---|");
     for op in ROW_OPS {
         let names = |v: &[&str]| {
             if v.is_empty() {
                 "—".to_string()
             } else {
-                v.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         let mut worst = lanewise::accuracy::rows::RowStats::default();

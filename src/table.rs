@@ -275,6 +275,12 @@ pub enum RowKind {
     Expand,
 }
 
+/// Runs a row-wise function in its axis form: `(x, out, axis, mask)`.
+pub type RowRun = fn(&[f32], &mut [f32], crate::Axis, Option<&[bool]>);
+
+/// The f64 reference of one contiguous row with its mask.
+pub type RowReference = fn(&[f32], Option<&[bool]>) -> Vec<crate::reference::rows::RowRef>;
+
 /// One row-wise function (see [`crate::Axis`] for the layouts).
 #[derive(Clone, Copy, Debug)]
 pub struct RowOpInfo {
@@ -294,9 +300,9 @@ pub struct RowOpInfo {
     /// The floor of the error scale, in words ("0": a plain relative bound).
     pub floor: &'static str,
     /// Runs the axis form (`mask` for [`RowKind::Normalize`] and [`RowKind::Reduce`]).
-    pub run: fn(&[f32], &mut [f32], crate::Axis, Option<&[bool]>),
+    pub run: RowRun,
     /// The f64 reference of one contiguous row with its mask ([`RowKind::Expand`]: none).
-    pub reference: Option<fn(&[f32], Option<&[bool]>) -> Vec<crate::reference::rows::RowRef>>,
+    pub reference: Option<RowReference>,
 }
 
 fn standardize_stable(x: &[f32], out: &mut [f32], axis: crate::Axis, mask: Option<&[bool]>) {

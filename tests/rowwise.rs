@@ -31,7 +31,12 @@ fn bounds_on_adversarial_rows_and_identical_bits_on_every_isa() {
         let mut first: Option<(Isa, u64)> = None;
         for isa in Isa::available() {
             let (st, hash) = check(op, &rows, isa).unwrap();
-            assert!(st.count > 90, "{}: only {} outputs checked", label(op), st.count);
+            assert!(
+                st.count > 90,
+                "{}: only {} outputs checked",
+                label(op),
+                st.count
+            );
             if st.max_ulp > op.ulp_f32 {
                 failures.push(format!(
                     "{} on {isa}: {} ulp at {} (bound {})",
@@ -170,13 +175,17 @@ fn every_length_and_rows_independent() {
                 let len = out_len(op, a);
                 let mut y = vec![7.0f32; len + 2];
                 with_isa(isa, || (op.run)(&x, &mut y[1..len + 1], a, None)).unwrap();
-                assert_eq!((y[0], y[len + 1]), (7.0, 7.0), "{} wrote outside", label(op));
+                assert_eq!(
+                    (y[0], y[len + 1]),
+                    (7.0, 7.0),
+                    "{} wrote outside",
+                    label(op)
+                );
                 let per = len / rows;
                 for k in 0..rows {
                     let mut z = vec![0.0f32; per];
                     let one = Axis::new(1, n, 1);
-                    with_isa(isa, || (op.run)(&x[k * n..(k + 1) * n], &mut z, one, None))
-                        .unwrap();
+                    with_isa(isa, || (op.run)(&x[k * n..(k + 1) * n], &mut z, one, None)).unwrap();
                     assert_eq!(
                         bits(&y[1 + k * per..1 + (k + 1) * per]),
                         bits(&z),
@@ -246,7 +255,9 @@ fn table_is_consistent() {
 // ---- panics: the function and the sizes are named ----
 
 #[test]
-#[should_panic(expected = "lanewise::softmax: input has 10 elements, not a multiple of the row length 4")]
+#[should_panic(
+    expected = "lanewise::softmax: input has 10 elements, not a multiple of the row length 4"
+)]
 fn panics_not_multiple() {
     lanewise::softmax(&[0.0; 10], &mut [0.0; 10], 4);
 }
@@ -270,7 +281,9 @@ fn panics_zero_row() {
 }
 
 #[test]
-#[should_panic(expected = "lanewise::softmax_axis: input has 12 elements but the layout 2×3×4 needs 24")]
+#[should_panic(
+    expected = "lanewise::softmax_axis: input has 12 elements but the layout 2×3×4 needs 24"
+)]
 fn panics_layout() {
     lanewise::softmax_axis(&[0.0; 12], &mut [0.0; 12], Axis::new(2, 3, 4), None);
 }
@@ -278,7 +291,12 @@ fn panics_layout() {
 #[test]
 #[should_panic(expected = "lanewise::logmeanexp_axis: mask has 5 elements but 6 are needed")]
 fn panics_mask_length() {
-    lanewise::logmeanexp_axis(&[0.0; 6], &mut [0.0; 2], Axis::new(2, 3, 1), Some(&[true; 5]));
+    lanewise::logmeanexp_axis(
+        &[0.0; 6],
+        &mut [0.0; 2],
+        Axis::new(2, 3, 1),
+        Some(&[true; 5]),
+    );
 }
 
 #[test]
@@ -294,7 +312,9 @@ fn panics_glu_output() {
 }
 
 #[test]
-#[should_panic(expected = "lanewise::one_hot: output has 5 elements but 2 indices × 3 classes need 6")]
+#[should_panic(
+    expected = "lanewise::one_hot: output has 5 elements but 2 indices × 3 classes need 6"
+)]
 fn panics_one_hot() {
     lanewise::one_hot(&[0u32, 1], &mut [0.0; 5], 3);
 }
@@ -320,7 +340,9 @@ fn panics_b_length() {
 }
 
 #[test]
-#[should_panic(expected = "lanewise::Axis::of_shape: axis 3 out of range for a shape of 3 dimensions")]
+#[should_panic(
+    expected = "lanewise::Axis::of_shape: axis 3 out of range for a shape of 3 dimensions"
+)]
 fn panics_of_shape() {
     Axis::of_shape(&[1, 2, 3], 3);
 }

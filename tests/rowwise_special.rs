@@ -17,7 +17,13 @@ fn same(a: f32, b: f32) -> bool {
 }
 
 fn close(y: f32, want: f64, bound: f64) -> bool {
-    ulp_error_floor_f32(y, RowRef { value: want, floor: 0.0 }) <= bound
+    ulp_error_floor_f32(
+        y,
+        RowRef {
+            value: want,
+            floor: 0.0,
+        },
+    ) <= bound
 }
 
 fn run_all(f: impl Fn() -> Vec<f32>) -> Vec<f32> {
@@ -66,16 +72,49 @@ fn spec_table_of_reductions() {
     );
     let table: [Row; 5] = [
         ([NINF, 0.0, 1.0], None, None, None, Some([NAN; 3])),
-        ([NINF; 3], Some([NAN; 3]), Some([NAN; 3]), Some(NINF), Some([NAN; 3])),
-        ([INF, 0.0, 1.0], Some([NAN; 3]), Some([NAN; 3]), Some(INF), None),
-        ([INF, NINF, 0.0], Some([NAN; 3]), Some([NAN; 3]), Some(INF), Some([NAN; 3])),
-        ([NAN, 0.0, 1.0], Some([NAN; 3]), Some([NAN; 3]), Some(NAN), Some([NAN; 3])),
+        (
+            [NINF; 3],
+            Some([NAN; 3]),
+            Some([NAN; 3]),
+            Some(NINF),
+            Some([NAN; 3]),
+        ),
+        (
+            [INF, 0.0, 1.0],
+            Some([NAN; 3]),
+            Some([NAN; 3]),
+            Some(INF),
+            None,
+        ),
+        (
+            [INF, NINF, 0.0],
+            Some([NAN; 3]),
+            Some([NAN; 3]),
+            Some(INF),
+            Some([NAN; 3]),
+        ),
+        (
+            [NAN, 0.0, 1.0],
+            Some([NAN; 3]),
+            Some([NAN; 3]),
+            Some(NAN),
+            Some([NAN; 3]),
+        ),
     ];
     for (x, sm, lsm, lse, smin) in table {
-        let cases: [(&str, Option<Vec<f32>>, Vec<RowRef>); 4] = [
+        type Case = (&'static str, Option<Vec<f32>>, Vec<RowRef>);
+        let cases: [Case; 4] = [
             ("softmax", sm.map(|v| v.to_vec()), refr::softmax(&x, None)),
-            ("log_softmax", lsm.map(|v| v.to_vec()), refr::log_softmax(&x, None)),
-            ("logsumexp", lse.map(|v| vec![v]), vec![refr::logsumexp(&x, None)]),
+            (
+                "log_softmax",
+                lsm.map(|v| v.to_vec()),
+                refr::log_softmax(&x, None),
+            ),
+            (
+                "logsumexp",
+                lse.map(|v| vec![v]),
+                vec![refr::logsumexp(&x, None)],
+            ),
             ("softmin", smin.map(|v| v.to_vec()), refr::softmin(&x, None)),
         ];
         for (name, want, reference) in cases {
@@ -118,7 +157,11 @@ fn fully_masked_rows() {
     assert_eq!(row_op("log_softmax", &x, Some(&m)), [NINF; 3]);
     assert_eq!(row_op("logsumexp", &x, Some(&m)), [NINF]);
     assert!(same(row_op("logmeanexp", &x, Some(&m))[0], NAN));
-    assert!(row_op("standardize", &x, Some(&m)).iter().all(|v| same(*v, NAN)));
+    assert!(
+        row_op("standardize", &x, Some(&m))
+            .iter()
+            .all(|v| same(*v, NAN))
+    );
 }
 
 #[test]
@@ -139,7 +182,11 @@ fn masked_out_values_do_not_leak() {
     let y = row_op("logmeanexp", &[NINF, 5.0], Some(&[true, false]));
     assert_eq!(y, [NINF]);
     // standardize: masked-out elements are transformed, but stay out of μ and σ.
-    let y = row_op("standardize", &[1.0, 3.0, 100.0, INF], Some(&[true, true, false, false]));
+    let y = row_op(
+        "standardize",
+        &[1.0, 3.0, 100.0, INF],
+        Some(&[true, true, false, false]),
+    );
     assert!(close(y[0], -1.0 / (1.0f64 + 1e-5).sqrt(), 1.0));
     assert!(close(y[2], 98.0 / (1.0f64 + 1e-5).sqrt(), 1.0));
     assert_eq!(y[3], INF);
@@ -148,8 +195,14 @@ fn masked_out_values_do_not_leak() {
 #[test]
 fn documented_rows() {
     // Huge spread.
-    assert_eq!(row_op("softmax", &[1e30, 0.0, -1e30], None), [1.0, 0.0, 0.0]);
-    assert_eq!(row_op("softmin", &[1e30, 0.0, -1e30], None), [0.0, 0.0, 1.0]);
+    assert_eq!(
+        row_op("softmax", &[1e30, 0.0, -1e30], None),
+        [1.0, 0.0, 0.0]
+    );
+    assert_eq!(
+        row_op("softmin", &[1e30, 0.0, -1e30], None),
+        [0.0, 0.0, 1.0]
+    );
     // Single element.
     assert_eq!(row_op("softmax", &[-7.5], None), [1.0]);
     assert_eq!(row_op("log_softmax", &[-7.5], None), [0.0]);
@@ -157,7 +210,10 @@ fn documented_rows() {
     assert_eq!(row_op("logmeanexp", &[-7.5], None), [-7.5]);
     // Equal logits: 1/n and −log n, rounded once.
     assert_eq!(row_op("softmax", &[3.0; 7], None), [1.0 / 7.0; 7]);
-    assert_eq!(row_op("log_softmax", &[1e8, 1e8], None), [-core::f32::consts::LN_2; 2]);
+    assert_eq!(
+        row_op("log_softmax", &[1e8, 1e8], None),
+        [-core::f32::consts::LN_2; 2]
+    );
     assert_eq!(row_op("logmeanexp", &[2.5; 1000], None), [2.5]);
     // log_softmax far below the maximum overflows to −inf, as the true value does.
     let y = row_op("log_softmax", &[3e38, -3e38], None);
@@ -168,7 +224,11 @@ fn documented_rows() {
     // Subnormal softmax outputs are produced.
     let y = row_op("softmax", &[0.0, -100.0], None);
     assert!(y[1] > 0.0 && y[1] < f32::MIN_POSITIVE);
-    assert!(close(y[1], libm::exp(-100.0) / (1.0 + libm::exp(-100.0)), 2.5));
+    assert!(close(
+        y[1],
+        libm::exp(-100.0) / (1.0 + libm::exp(-100.0)),
+        2.5
+    ));
     // −0 and +0 are the same maximum whatever their order.
     let a = row_op("log_softmax", &[-0.0, 0.0], None);
     let b = row_op("log_softmax", &[0.0, -0.0], None);
@@ -288,8 +348,16 @@ fn standardize_options() {
     };
     assert!(std_with(&[4.0; 5], e0).iter().all(|v| same(*v, NAN)));
     // NaN or inf in the row: all NaN.
-    assert!(std_with(&[1.0, NAN, 2.0], Default::default()).iter().all(|v| same(*v, NAN)));
-    assert!(std_with(&[1.0, INF, 2.0], stable).iter().all(|v| same(*v, NAN)));
+    assert!(
+        std_with(&[1.0, NAN, 2.0], Default::default())
+            .iter()
+            .all(|v| same(*v, NAN))
+    );
+    assert!(
+        std_with(&[1.0, INF, 2.0], stable)
+            .iter()
+            .all(|v| same(*v, NAN))
+    );
     // Given mean and variance.
     let o = StandardizeOptions {
         mean: Some(&[1.0]),
@@ -309,7 +377,10 @@ fn standardize_options() {
         let y = std_with(&x, o);
         let want = refr::standardize(&x, None, Some(2.0), None, 1e-5, fast);
         for (a, r) in y.iter().zip(&want) {
-            assert!(ulp_error_floor_f32(*a, *r) <= 1.0, "{alg:?}: {y:?} vs {want:?}");
+            assert!(
+                ulp_error_floor_f32(*a, *r) <= 1.0,
+                "{alg:?}: {y:?} vs {want:?}"
+            );
         }
     }
     // Rows whose squares leave the f32 range (f64 fallback), and tiny rows with ε = 0.
@@ -327,7 +398,10 @@ fn standardize_options() {
             let y = std_with(&x, o);
             let want = refr::standardize(&x, None, None, None, eps, false);
             for (a, r) in y.iter().zip(&want) {
-                assert!(ulp_error_floor_f32(*a, *r) <= 1.0, "{x:?} {alg:?}: {y:?} vs {want:?}");
+                assert!(
+                    ulp_error_floor_f32(*a, *r) <= 1.0,
+                    "{x:?} {alg:?}: {y:?} vs {want:?}"
+                );
             }
         }
     }

@@ -2,10 +2,10 @@
 //! check of one function of [`ROW_OPS`](crate::table::ROW_OPS) on them against its f64
 //! reference, on one instruction set.
 
+use crate::Axis;
 use crate::isa::{Isa, IsaError, with_isa};
 use crate::reference::rows::{RowRef, ulp_error_floor_f32};
 use crate::table::{RowKind, RowOpInfo};
-use crate::Axis;
 
 /// A named test row with an optional mask.
 #[derive(Clone, Debug)]
@@ -68,14 +68,40 @@ pub fn adversarial_rows() -> Vec<TestRow> {
         row("equal 7", vec![5.0; 7]),
         row("equal 33 negative", vec![-1e30; 33]),
         row("-inf entries", vec![ninf, 0.0, 1.0]),
-        row("mostly -inf", (0..40).map(|i| if i % 7 == 3 { i as f32 } else { ninf }).collect()),
-        row("jax fast cancels", vec![1e4, 1e4 + 1.0, 1e4 + 2.0, 1e4 + 3.0]),
-        row("two ulps apart", vec![1.0, 1.0 + f32::EPSILON, 1.0 + 2.0 * f32::EPSILON]),
-        row("subnormal outputs", (0..50).map(|i| -80.0 - i as f32 * 0.5).chain([0.0]).collect()),
-        row("deep tail", vec![0.0, -87.0, -88.5, -100.0, -103.9, -104.1, -150.0]),
+        row(
+            "mostly -inf",
+            (0..40)
+                .map(|i| if i % 7 == 3 { i as f32 } else { ninf })
+                .collect(),
+        ),
+        row(
+            "jax fast cancels",
+            vec![1e4, 1e4 + 1.0, 1e4 + 2.0, 1e4 + 3.0],
+        ),
+        row(
+            "two ulps apart",
+            vec![1.0, 1.0 + f32::EPSILON, 1.0 + 2.0 * f32::EPSILON],
+        ),
+        row(
+            "subnormal outputs",
+            (0..50)
+                .map(|i| -80.0 - i as f32 * 0.5)
+                .chain([0.0])
+                .collect(),
+        ),
+        row(
+            "deep tail",
+            vec![0.0, -87.0, -88.5, -100.0, -103.9, -104.1, -150.0],
+        ),
         row("near zero log_softmax", vec![0.0, -30.0, -25.0, -40.0]),
-        row("tiny values", (0..21).map(|i| (i as f32 - 10.0) * 1e-30).collect()),
-        row("huge values", (0..19).map(|i| (i as f32 - 9.0) * 3e37).collect()),
+        row(
+            "tiny values",
+            (0..21).map(|i| (i as f32 - 10.0) * 1e-30).collect(),
+        ),
+        row(
+            "huge values",
+            (0..19).map(|i| (i as f32 - 9.0) * 3e37).collect(),
+        ),
     ];
     // Shifts x − m that need more than 24 bits: random exponents.
     for n in [17usize, 100, 1000] {
@@ -99,15 +125,22 @@ pub fn adversarial_rows() -> Vec<TestRow> {
     }
     // Long rows.
     let long = 1 << 16;
-    rows.push(row("long normal", (0..long).map(|_| (r.normal() * 10.0) as f32).collect()));
+    rows.push(row(
+        "long normal",
+        (0..long).map(|_| (r.normal() * 10.0) as f32).collect(),
+    ));
     rows.push(row("long equal", vec![0.25; long]));
     rows.push(row(
         "long dominated",
-        (0..long).map(|i| if i == 777 { 0.0 } else { -20.0 }).collect(),
+        (0..long)
+            .map(|i| if i == 777 { 0.0 } else { -20.0 })
+            .collect(),
     ));
     rows.push(row(
         "long near mean",
-        (0..long).map(|_| 1000.0 + (r.normal() * 0.01) as f32).collect(),
+        (0..long)
+            .map(|_| 1000.0 + (r.normal() * 0.01) as f32)
+            .collect(),
     ));
     rows.push(row(
         "long ramp",
@@ -173,7 +206,10 @@ pub fn check(op: &RowOpInfo, rows: &[TestRow], isa: Isa) -> Result<(RowStats, u6
             RowKind::Split => n / 2,
             _ => n,
         };
-        let mask = t.mask.as_deref().filter(|_| matches!(op.kind, RowKind::Normalize | RowKind::Reduce));
+        let mask = t
+            .mask
+            .as_deref()
+            .filter(|_| matches!(op.kind, RowKind::Normalize | RowKind::Reduce));
         let mut y = vec![0.0f32; out_len];
         with_isa(isa, || (op.run)(&t.x, &mut y, Axis::new(1, n, 1), mask))?;
         let want: Vec<RowRef> = reference(&t.x, mask);

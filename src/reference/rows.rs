@@ -169,7 +169,11 @@ pub fn logsumexp(x: &[f32], mask: Option<&[bool]>) -> RowRef {
     };
     RowRef {
         value,
-        floor: if st.log_sum.is_finite() { st.log_sum } else { 0.0 },
+        floor: if st.log_sum.is_finite() {
+            st.log_sum
+        } else {
+            0.0
+        },
     }
 }
 
@@ -263,7 +267,11 @@ pub fn standardize(
     };
     let rs = 1.0 / (var + epsilon as f64).sqrt();
     let big = vals.iter().fold(0.0f64, |a, v| a.max((v - mu).abs())) * rs;
-    let floor = if big.is_finite() { big * 2f64.powi(-16) } else { 0.0 };
+    let floor = if big.is_finite() {
+        big * 2f64.powi(-16)
+    } else {
+        0.0
+    };
     xs.iter()
         .map(|&v| RowRef {
             value: (v - mu) * rs,

@@ -20,7 +20,9 @@ mod standardize;
 pub use glu::{glu, glu_axis};
 pub use layout::{Axis, MAX_AXIS_LEN};
 pub use one_hot::{ClassIndex, one_hot, one_hot_axis};
-pub use standardize::{Algorithm, StandardizeOptions, standardize, standardize_axis, standardize_with};
+pub use standardize::{
+    Algorithm, StandardizeOptions, standardize, standardize_axis, standardize_with,
+};
 
 use crate::isa::dispatch;
 use layout::check_arg;
@@ -54,7 +56,11 @@ fn run_exp(
     }
     if axis.len == 0 {
         // Empty rows: logsumexp −inf (sign 0), logmeanexp −inf − log 0 = NaN.
-        let y = if kind == Kind::LogMeanExp { f32::NAN } else { f32::NEG_INFINITY };
+        let y = if kind == Kind::LogMeanExp {
+            f32::NAN
+        } else {
+            f32::NEG_INFINITY
+        };
         out.fill(y);
         if let Some(s) = sign.as_deref_mut() {
             s.fill(0.0);
@@ -64,12 +70,7 @@ fn run_exp(
     dispatch(ExpRows {
         kind,
         axis,
-        src: Src {
-            x,
-            negate,
-            mask,
-            b,
-        },
+        src: Src { x, negate, mask, b },
         out,
         sign,
     });
@@ -98,7 +99,17 @@ fn run_exp(
 #[track_caller]
 pub fn softmax(x: &[f32], out: &mut [f32], n: usize) {
     let axis = Axis::contiguous("softmax", x.len(), n);
-    run_exp("softmax", Kind::Softmax, false, x, out, axis, None, None, None);
+    run_exp(
+        "softmax",
+        Kind::Softmax,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
 }
 
 /// Softmax over any axis, with an optional mask (Flax/JAX `softmax(x, axis, where=mask)`).
@@ -121,7 +132,17 @@ pub fn softmax(x: &[f32], out: &mut [f32], n: usize) {
 /// ```
 #[track_caller]
 pub fn softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
-    run_exp("softmax_axis", Kind::Softmax, false, x, out, axis, mask, None, None);
+    run_exp(
+        "softmax_axis",
+        Kind::Softmax,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
 }
 
 /// Softmin over contiguous rows of `n`: `softmax(−x)` (MLX `softmin`; Flax has none).
@@ -139,7 +160,17 @@ pub fn softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]
 #[track_caller]
 pub fn softmin(x: &[f32], out: &mut [f32], n: usize) {
     let axis = Axis::contiguous("softmin", x.len(), n);
-    run_exp("softmin", Kind::Softmax, true, x, out, axis, None, None, None);
+    run_exp(
+        "softmin",
+        Kind::Softmax,
+        true,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
 }
 
 /// Softmin over any axis, with an optional mask (a lanewise extension: masked-out
@@ -155,7 +186,17 @@ pub fn softmin(x: &[f32], out: &mut [f32], n: usize) {
 /// ```
 #[track_caller]
 pub fn softmin_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
-    run_exp("softmin_axis", Kind::Softmax, true, x, out, axis, mask, None, None);
+    run_exp(
+        "softmin_axis",
+        Kind::Softmax,
+        true,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
 }
 
 /// Log-softmax over contiguous rows of `n`: `x − m − log Σ e^{x−m}` (MLX `log_softmax`,
@@ -178,7 +219,17 @@ pub fn softmin_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]
 #[track_caller]
 pub fn log_softmax(x: &[f32], out: &mut [f32], n: usize) {
     let axis = Axis::contiguous("log_softmax", x.len(), n);
-    run_exp("log_softmax", Kind::LogSoftmax, false, x, out, axis, None, None, None);
+    run_exp(
+        "log_softmax",
+        Kind::LogSoftmax,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
 }
 
 /// Log-softmax over any axis with an optional mask (Flax/JAX `where`): masked-out
@@ -194,7 +245,17 @@ pub fn log_softmax(x: &[f32], out: &mut [f32], n: usize) {
 /// ```
 #[track_caller]
 pub fn log_softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
-    run_exp("log_softmax_axis", Kind::LogSoftmax, false, x, out, axis, mask, None, None);
+    run_exp(
+        "log_softmax_axis",
+        Kind::LogSoftmax,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
 }
 
 /// log Σ e^x over contiguous rows of `n`: one output per row (`out.len() == x.len() / n`).
@@ -216,7 +277,17 @@ pub fn log_softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[b
 #[track_caller]
 pub fn logsumexp(x: &[f32], out: &mut [f32], n: usize) {
     let axis = Axis::contiguous("logsumexp", x.len(), n);
-    run_exp("logsumexp", Kind::LogSumExp, false, x, out, axis, None, None, None);
+    run_exp(
+        "logsumexp",
+        Kind::LogSumExp,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
 }
 
 /// logsumexp over any axis with an optional mask: masked-out elements are left out, a
@@ -234,7 +305,17 @@ pub fn logsumexp(x: &[f32], out: &mut [f32], n: usize) {
 /// ```
 #[track_caller]
 pub fn logsumexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
-    run_exp("logsumexp_axis", Kind::LogSumExp, false, x, out, axis, mask, None, None);
+    run_exp(
+        "logsumexp_axis",
+        Kind::LogSumExp,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
 }
 
 /// Options of [`logsumexp_with`]: JAX's `where`, `b` and `return_sign`.
@@ -299,7 +380,17 @@ pub fn logsumexp_with(x: &[f32], out: &mut [f32], axis: Axis, opts: LogSumExpOpt
 #[track_caller]
 pub fn logmeanexp(x: &[f32], out: &mut [f32], n: usize) {
     let axis = Axis::contiguous("logmeanexp", x.len(), n);
-    run_exp("logmeanexp", Kind::LogMeanExp, false, x, out, axis, None, None, None);
+    run_exp(
+        "logmeanexp",
+        Kind::LogMeanExp,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
 }
 
 /// logmeanexp over any axis with an optional mask: the mean is over the masked-in
@@ -315,5 +406,15 @@ pub fn logmeanexp(x: &[f32], out: &mut [f32], n: usize) {
 /// ```
 #[track_caller]
 pub fn logmeanexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
-    run_exp("logmeanexp_axis", Kind::LogMeanExp, false, x, out, axis, mask, None, None);
+    run_exp(
+        "logmeanexp_axis",
+        Kind::LogMeanExp,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
 }

@@ -10,12 +10,15 @@
 //!   `log Σ = log1p(t)` stays accurate when the other terms are tiny;
 //! * the sum and the final `log`/reciprocal are carried in double-f32.
 
-use super::layout::{Axis, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask, store, store_rows, walk, Pass};
+use super::layout::{
+    Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
+    store, store_rows, walk,
+};
 use super::reduce::{MaxCount, SumCount, acc, two_sum};
+use crate::math::Dd;
 use crate::math::exp::{EXP_UNDERFLOW, exp_dd, scale};
 use crate::math::log::log_core_dd;
 use crate::math::sigmoid::recip_dd;
-use crate::math::Dd;
 use crate::simd::{F, M, V};
 use pulp::{Simd, WithSimd};
 
@@ -166,7 +169,8 @@ impl<S: Simd> Pass<S, 2> for MaxPass<'_, S> {
     /// The maximum and the count do not depend on the order: reduce the block first.
     #[inline(always)]
     fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; 2]], slots: usize) {
-        let comb = |a: [F<S>; 2], b: [F<S>; 2]| [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])];
+        let comb =
+            |a: [F<S>; 2], b: [F<S>; 2]| [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])];
         let mut t = [[v.splat(0.0); 2]; VLANES];
         t[..terms.len()].copy_from_slice(terms);
         // Pairwise over the chunks of the block (their count is a power of two).
@@ -358,7 +362,11 @@ impl ExpRows<'_> {
         let (mut nan, mut pinf_pos, mut pinf_neg, mut count) = (false, false, false, 0usize);
         for j in 0..len {
             let off = w.at(r, j);
-            let x = if self.src.negate { -self.src.x[off] } else { self.src.x[off] };
+            let x = if self.src.negate {
+                -self.src.x[off]
+            } else {
+                self.src.x[off]
+            };
             let b = self.src.b.map_or(1.0, |b| b[off]);
             if !self.src.mask.is_none_or(|m| m[off]) {
                 continue;
@@ -375,7 +383,11 @@ impl ExpRows<'_> {
         }
         match self.kind {
             Kind::Softmax | Kind::LogSoftmax => {
-                let masked = if self.kind == Kind::Softmax { 0.0 } else { NEG_INF };
+                let masked = if self.kind == Kind::Softmax {
+                    0.0
+                } else {
+                    NEG_INF
+                };
                 for j in 0..len {
                     let off = w.at(r, j);
                     let valid = self.src.mask.is_none_or(|m| m[off]);
@@ -420,7 +432,13 @@ impl ExpRows<'_> {
                 sum += b as f64 * libm::exp(self.src.x[off] as f64 - m as f64);
             }
         }
-        let sign = if sum.is_nan() { f64::NAN } else if sum == 0.0 { 0.0 } else { sum.signum() };
+        let sign = if sum.is_nan() {
+            f64::NAN
+        } else if sum == 0.0 {
+            0.0
+        } else {
+            sum.signum()
+        };
         ((m as f64 + libm::log(sum.abs())) as f32, sign as f32)
     }
 }

@@ -2,8 +2,8 @@
 //! double-f32 (or given).
 
 use super::layout::{
-    Axis, Pass, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane, lanes_below,
-    load, load_mask, store, walk,
+    Axis, Pass, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane, lanes_below, load,
+    load_mask, store, walk,
 };
 use super::reduce::{Sums2Count, acc, two_sum};
 use crate::isa::dispatch;
@@ -153,6 +153,14 @@ impl<S: Simd> Pass<S, 0> for OutPass<'_, '_, S> {
     fn fold(&mut self, _v: V<S>, _g: usize, _t: [F<S>; 0]) {}
 }
 
+/// Per-row statistics: `μ` and `1/√(v + ε)` as double-f32, and 1.0 in the lanes whose rows
+/// are redone in f64.
+struct Stats<S: Simd> {
+    mu: (F<S>, F<S>),
+    rs: (F<S>, F<S>),
+    redo: F<S>,
+}
+
 /// `(hi + lo) / n` for an exact count `n`, as a double-f32.
 #[inline(always)]
 fn div_n<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, n: F<S>) -> (F<S>, F<S>) {
@@ -173,7 +181,14 @@ impl Std<'_> {
         if W::CONTIG {
             v.splat(src[i])
         } else {
-            load::<S>(src, Slot { off: i, n: w.rows() }, 0.0)
+            load::<S>(
+                src,
+                Slot {
+                    off: i,
+                    n: w.rows(),
+                },
+                0.0,
+            )
         }
     }
 
@@ -217,14 +232,21 @@ impl Std<'_> {
         if W::CONTIG {
             v.splat(k[0])
         } else {
-            load::<S>(&k, Slot { off: 0, n: w.rows() }, 0.0)
+            load::<S>(
+                &k,
+                Slot {
+                    off: 0,
+                    n: w.rows(),
+                },
+                0.0,
+            )
         }
     }
 
     /// The row statistics: `μ` and `1/√(v + ε)` as double-f32, and 1.0 in the lanes whose
     /// rows must be redone in f64.
     #[inline(always)]
-    fn stats<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> ((F<S>, F<S>), (F<S>, F<S>), F<S>) {
+    fn stats<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> Stats<S> {
         let zero = v.splat(0.0);
         let fast = self.o.algorithm == Algorithm::Fast;
         let need_var = self.o.variance.is_none();
@@ -292,7 +314,11 @@ impl Std<'_> {
         } else {
             ok
         };
-        (mu, (r.hi, r_lo), v.sel(ok, zero, v.splat(1.0)))
+        Stats {
+            mu,
+            rs: (r.hi, r_lo),
+            redo: v.sel(ok, zero, v.splat(1.0)),
+        }
     }
 
     /// Row `r` of the group in f64 (rows whose f32 statistics overflowed or underflowed,
@@ -331,8 +357,8 @@ impl Std<'_> {
 impl RowKernel for Std<'_> {
     #[inline(always)]
     fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W) {
-        let (mu, rs, lost) = self.stats(v, w);
-        let bad = |r: usize| lane(v, lost, r) != 0.0;
+        let Stats { mu, rs, redo } = self.stats(v, w);
+        let bad = |r: usize| lane(v, redo, r) != 0.0;
         if W::CONTIG && bad(0) {
             return self.wide_row(w, 0);
         }
