@@ -331,12 +331,19 @@ pub(crate) trait Pass<S: Simd, const K: usize> {
     fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; K];
     /// Adds the terms of a slot into the state of slot `g` (in row order).
     fn fold(&mut self, v: V<S>, g: usize, t: [F<S>; K]);
-    /// Folds the terms of `terms.len() / slots` consecutive chunks; a pass whose fold
-    /// does not depend on the order (the maximum) may shorten the dependency chain.
+    /// Called after the `slots` slots of chunk `c` are folded.
     #[inline(always)]
-    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; K]], slots: usize) {
-        for (i, t) in terms.iter().enumerate() {
-            self.fold(v, i % slots, *t);
+    fn end_chunk(&mut self, _v: V<S>, _c: usize, _slots: usize) {}
+    /// Folds the terms of `terms.len() / slots` consecutive chunks from chunk `c`; a pass
+    /// whose fold does not depend on the order (the maximum) may shorten the dependency
+    /// chain.
+    #[inline(always)]
+    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; K]], slots: usize, c: usize) {
+        for (b, chunk) in terms.chunks_exact(slots).enumerate() {
+            for (g, t) in chunk.iter().enumerate() {
+                self.fold(v, g, *t);
+            }
+            self.end_chunk(v, c + b, slots);
         }
     }
 }
@@ -363,7 +370,7 @@ pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: 
                 buf[b * slots + g] = p.term(v, s);
             }
         }
-        p.fold_block(v, &buf[..per * slots], slots);
+        p.fold_block(v, &buf[..per * slots], slots, c);
         c += per;
     }
     // The rest: partial slots and padding.
@@ -372,6 +379,7 @@ pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: 
             let t = p.term(v, w.slot::<S>(c, g));
             p.fold(v, g, t);
         }
+        p.end_chunk(v, c, slots);
         c += 1;
     }
 }

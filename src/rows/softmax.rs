@@ -14,7 +14,7 @@ use super::layout::{
     Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
     store, store_rows, walk,
 };
-use super::reduce::{MaxCount, SumCount, acc, two_sum};
+use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc, renorm, two_sum};
 use crate::math::Dd;
 use crate::math::exp::{EXP_UNDERFLOW, exp_reduced, reduce, scale};
 use crate::math::log::log_core_dd;
@@ -172,7 +172,7 @@ impl<S: Simd> Pass<S, 2> for MaxPass<'_, S> {
     }
     /// The maximum and the count do not depend on the order: reduce the block first.
     #[inline(always)]
-    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; 2]], slots: usize) {
+    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; 2]], slots: usize, _c: usize) {
         let comb =
             |a: [F<S>; 2], b: [F<S>; 2]| [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])];
         let mut t = [[v.splat(0.0); 2]; VLANES];
@@ -222,8 +222,16 @@ impl<S: Simd> Pass<S, 2> for ExpPass<'_, '_, S> {
     #[inline(always)]
     fn fold(&mut self, v: V<S>, g: usize, [t, k]: [F<S>; 2]) {
         let st = &mut self.st[g];
-        (st[0], st[1]) = acc(v, st[0], st[1], t);
+        (st[0], st[1]) = acc(v, st[0], st[1], t, v.splat(0.0));
         st[2] = v.add(st[2], k);
+    }
+    #[inline(always)]
+    fn end_chunk(&mut self, v: V<S>, c: usize, slots: usize) {
+        if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
+            for st in self.st.iter_mut().take(slots) {
+                (st[0], st[1]) = renorm(v, st[0], st[1]);
+            }
+        }
     }
 }
 

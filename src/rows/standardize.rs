@@ -5,7 +5,7 @@ use super::layout::{
     Axis, Pass, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane, lanes_below, load,
     load_mask, store, walk,
 };
-use super::reduce::{Sums2Count, acc, two_sum};
+use super::reduce::{RENORM_CHUNKS, Sums2Count, acc, renorm, two_sum};
 use crate::isa::dispatch;
 use crate::math::Dd;
 use crate::math::sigmoid::recip_dd;
@@ -118,13 +118,20 @@ impl<S: Simd> Pass<S, 5> for SumsPass<'_, S> {
     #[inline(always)]
     fn fold(&mut self, v: V<S>, g: usize, [d, d_lo, p, pe, one]: [F<S>; 5]) {
         let st = &mut self.st[g];
-        let (h, l) = acc(v, st[0], st[1], d);
-        (st[0], st[1]) = (h, v.add(l, d_lo));
+        (st[0], st[1]) = acc(v, st[0], st[1], d, d_lo);
         if self.want_sq {
-            let (h, l) = acc(v, st[2], st[3], p);
-            (st[2], st[3]) = (h, v.add(l, pe));
+            (st[2], st[3]) = acc(v, st[2], st[3], p, pe);
         }
         st[4] = v.add(st[4], one);
+    }
+    #[inline(always)]
+    fn end_chunk(&mut self, v: V<S>, c: usize, slots: usize) {
+        if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
+            for st in self.st.iter_mut().take(slots) {
+                (st[0], st[1]) = renorm(v, st[0], st[1]);
+                (st[2], st[3]) = renorm(v, st[2], st[3]);
+            }
+        }
     }
 }
 
