@@ -263,6 +263,11 @@ pub fn find(name: &str) -> Option<&'static OpInfo> {
 }
 
 /// What a row-wise function makes of a row.
+///
+/// ```
+/// use lanewise::table::{ROW_OPS, RowKind};
+/// assert!(ROW_OPS.iter().any(|o| o.kind == RowKind::Reduce));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
     /// One output per input element (softmax, log_softmax, standardize).
@@ -276,12 +281,31 @@ pub enum RowKind {
 }
 
 /// Runs a row-wise function in its axis form: `(x, out, axis, mask)`.
+///
+/// ```
+/// let run: lanewise::table::RowRun = lanewise::logsumexp_axis;
+/// let mut y = [0.0f32];
+/// run(&[0.0], &mut y, lanewise::Axis::new(1, 1, 1), None);
+/// assert_eq!(y, [0.0]);
+/// ```
 pub type RowRun = fn(&[f32], &mut [f32], crate::Axis, Option<&[bool]>);
 
 /// The f64 reference of one contiguous row with its mask.
+///
+/// ```
+/// let r: lanewise::table::RowReference = lanewise::reference::rows::softmax;
+/// assert_eq!(r(&[2.0, 2.0], None)[0].value, 0.5);
+/// ```
 pub type RowReference = fn(&[f32], Option<&[bool]>) -> Vec<crate::reference::rows::RowRef>;
 
 /// One row-wise function (see [`crate::Axis`] for the layouts).
+///
+/// ```
+/// let op = lanewise::table::ROW_OPS.iter().find(|o| o.name == "softmax").unwrap();
+/// let mut y = [0.0f32; 2];
+/// (op.run)(&[1.0, 1.0], &mut y, lanewise::Axis::new(1, 2, 1), None);
+/// assert_eq!(y, [0.5, 0.5]);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct RowOpInfo {
     /// lanewise's name (the function `lanewise::<name>` and its `_axis` form).
@@ -321,6 +345,12 @@ fn standardize_stable(x: &[f32], out: &mut [f32], axis: crate::Axis, mask: Optio
 }
 
 /// Every row-wise function; the tests, benches and README read this table.
+///
+/// ```
+/// for op in lanewise::table::ROW_OPS {
+///     println!("{} {} ≤ {} ulp", op.name, op.variant, op.ulp_f32);
+/// }
+/// ```
 pub static ROW_OPS: &[RowOpInfo] = &[
     RowOpInfo {
         name: "softmax",

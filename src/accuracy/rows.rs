@@ -8,6 +8,11 @@ use crate::reference::rows::{RowRef, ulp_error_floor_f32};
 use crate::table::{RowKind, RowOpInfo};
 
 /// A named test row with an optional mask.
+///
+/// ```
+/// let t = lanewise::accuracy::rows::TestRow { name: "pair".into(), x: vec![0.0, 1.0], mask: None };
+/// assert_eq!(t.x.len(), 2);
+/// ```
 #[derive(Clone, Debug)]
 pub struct TestRow {
     /// What the row exercises.
@@ -19,6 +24,12 @@ pub struct TestRow {
 }
 
 /// A small deterministic generator (SplitMix64).
+///
+/// ```
+/// let mut r = lanewise::accuracy::rows::Rng(1);
+/// let u = r.unit();
+/// assert!((0.0..1.0).contains(&u));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Rng(pub u64);
 
@@ -54,6 +65,11 @@ fn row(name: &str, x: Vec<f32>) -> TestRow {
     }
 }
 
+/// ```
+/// let rows = lanewise::accuracy::rows::adversarial_rows();
+/// assert!(rows.iter().any(|t| t.x.len() == 1 << 16));
+/// ```
+///
 /// The adversarial rows: single elements, huge spreads, equal logits, −inf entries, long
 /// rows (2^16), dominated rows, rows near the mean, lengths around the vector widths,
 /// shifts `x − m` that f32 cannot hold, subnormal outputs, and masked variants.
@@ -176,6 +192,11 @@ pub fn adversarial_rows() -> Vec<TestRow> {
 }
 
 /// The worst error of a function over a set of rows.
+///
+/// ```
+/// let st = lanewise::accuracy::rows::RowStats::default();
+/// assert_eq!(st.count, 0);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct RowStats {
     /// Outputs compared.
@@ -186,6 +207,14 @@ pub struct RowStats {
     pub worst: String,
 }
 
+/// ```
+/// use lanewise::accuracy::rows::{TestRow, check};
+/// let op = lanewise::table::ROW_OPS.iter().find(|o| o.name == "log_softmax").unwrap();
+/// let rows = [TestRow { name: "r".into(), x: vec![0.0, -30.0], mask: None }];
+/// let (st, _) = check(op, &rows, lanewise::active_isa()).unwrap();
+/// assert!(st.max_ulp <= op.ulp_f32);
+/// ```
+///
 /// Runs `op` on every row of `rows` on `isa` (contiguous layout, one row per call) and
 /// compares every output with the reference; also returns a hash of all output bits (for
 /// cross-ISA identity). Rows of odd length are skipped for [`RowKind::Split`];

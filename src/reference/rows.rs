@@ -10,6 +10,11 @@
 //! element next to the mean, ...).
 
 /// A reference value and the floor of its error scale.
+///
+/// ```
+/// let r = lanewise::reference::rows::RowRef { value: 0.5, floor: 0.0 };
+/// assert_eq!(lanewise::reference::rows::ulp_error_floor_f32(0.5, r), 0.0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RowRef {
     /// The true value (NaN and ±inf as the spec says).
@@ -46,6 +51,10 @@ pub fn ulp_error_floor_f32(y: f32, r: RowRef) -> f64 {
 }
 
 /// Σ of f64 terms, sorted by magnitude, with Neumaier's compensation.
+///
+/// ```
+/// assert_eq!(lanewise::reference::rows::sum(&[1e16, 1.0, -1e16]), 1.0);
+/// ```
 pub fn sum(terms: &[f64]) -> f64 {
     let mut t = terms.to_vec();
     t.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
@@ -114,6 +123,11 @@ fn widen(x: &[f32]) -> Vec<f64> {
 }
 
 /// softmax of one row (masked-out elements 0; NaN rows per the spec). Relative (floor 0).
+///
+/// ```
+/// let r = lanewise::reference::rows::softmax(&[0.0, 7.0], Some(&[true, false]));
+/// assert_eq!((r[0].value, r[1].value), (1.0, 0.0));
+/// ```
 pub fn softmax(x: &[f32], mask: Option<&[bool]>) -> Vec<RowRef> {
     let xs = widen(x);
     let st = exp_stats(&xs, mask);
@@ -132,12 +146,21 @@ pub fn softmax(x: &[f32], mask: Option<&[bool]>) -> Vec<RowRef> {
 }
 
 /// softmin of one row: softmax of −x.
+///
+/// ```
+/// assert_eq!(lanewise::reference::rows::softmin(&[0.0, f32::INFINITY], None)[0].value, 1.0);
+/// ```
 pub fn softmin(x: &[f32], mask: Option<&[bool]>) -> Vec<RowRef> {
     let neg: Vec<f32> = x.iter().map(|&v| -v).collect();
     softmax(&neg, mask)
 }
 
 /// log_softmax of one row (masked-out −inf). Relative (floor 0).
+///
+/// ```
+/// let r = lanewise::reference::rows::log_softmax(&[0.0, 0.0], None);
+/// assert_eq!(r[0].value, -core::f64::consts::LN_2);
+/// ```
 pub fn log_softmax(x: &[f32], mask: Option<&[bool]>) -> Vec<RowRef> {
     let xs = widen(x);
     let st = exp_stats(&xs, mask);
@@ -156,6 +179,10 @@ pub fn log_softmax(x: &[f32], mask: Option<&[bool]>) -> Vec<RowRef> {
 }
 
 /// logsumexp of one row: floor `log Σ e^{x−m}` (m and log Σ may cancel).
+///
+/// ```
+/// assert_eq!(lanewise::reference::rows::logsumexp(&[f32::NEG_INFINITY; 2], None).value, f64::NEG_INFINITY);
+/// ```
 pub fn logsumexp(x: &[f32], mask: Option<&[bool]>) -> RowRef {
     let st = exp_stats(&widen(x), mask);
     let value = if st.nan {
@@ -178,6 +205,10 @@ pub fn logsumexp(x: &[f32], mask: Option<&[bool]>) -> RowRef {
 }
 
 /// logmeanexp of one row: floor `log n` (log Σ and log n may cancel).
+///
+/// ```
+/// assert_eq!(lanewise::reference::rows::logmeanexp(&[3.0; 4], None).value, 3.0);
+/// ```
 pub fn logmeanexp(x: &[f32], mask: Option<&[bool]>) -> RowRef {
     let n = (0..x.len()).filter(|&j| valid(mask, j)).count() as f64;
     let st = exp_stats(&widen(x), mask);
@@ -195,6 +226,11 @@ pub fn logmeanexp(x: &[f32], mask: Option<&[bool]>) -> RowRef {
     }
 }
 
+/// ```
+/// let (r, sign) = lanewise::reference::rows::logsumexp_b(&[0.0, 0.0], None, &[1.0, -2.0]);
+/// assert_eq!((r.value, r.floor, sign), (0.0, 3.0, -1.0));
+/// ```
+///
 /// logsumexp with a scale `b` of one row: `(value, sign)`; the floor is the condition
 /// number of the sum `κ = Σ|b·e^x| / |Σ b·e^x|` (≥ 1).
 pub fn logsumexp_b(x: &[f32], mask: Option<&[bool]>, b: &[f32]) -> (RowRef, f64) {
@@ -239,6 +275,11 @@ pub fn logsumexp_b(x: &[f32], mask: Option<&[bool]>, b: &[f32]) -> (RowRef, f64)
     )
 }
 
+/// ```
+/// let r = lanewise::reference::rows::standardize(&[1.0, 3.0], None, None, None, 0.0, false);
+/// assert_eq!((r[0].value, r[1].value), (-1.0, 1.0));
+/// ```
+///
 /// standardize of one row: `(x − μ)/√(v + ε)` in f64 with JAX's semantics for a given
 /// mean and variance (`fast` with a given mean: `v = max(mean(x²) − μ², 0)`; otherwise the
 /// true variance). The floor is 2^-16 of the largest |output| over the valid elements:
@@ -281,6 +322,10 @@ pub fn standardize(
 }
 
 /// GLU of one row: first half × σ(second half). Relative (floor 0).
+///
+/// ```
+/// assert_eq!(lanewise::reference::rows::glu(&[2.0, 0.0])[0].value, 1.0);
+/// ```
 pub fn glu(x: &[f32]) -> Vec<RowRef> {
     let h = x.len() / 2;
     (0..h)

@@ -15,6 +15,10 @@ pub(crate) const VLANES: usize = 16;
 
 /// The longest row (axis length) the row-wise functions accept: per-row counts stay exact
 /// in f32.
+///
+/// ```
+/// assert_eq!(lanewise::MAX_AXIS_LEN, 1 << 24);
+/// ```
 pub const MAX_AXIS_LEN: usize = 1 << 24;
 
 /// The layout of a row-major tensor seen as `[outer, len, inner]`: the functions reduce
@@ -425,7 +429,7 @@ pub(crate) fn for_each_group<S: Simd, K: RowKernel>(v: V<S>, axis: Axis, k: &mut
 pub(crate) fn load<S: Simd>(x: &[f32], s: Slot, fill: f32) -> F<S> {
     let lanes = S::F32_LANES;
     if s.n == lanes {
-        bytemuck::pod_read_unaligned(bytemuck::cast_slice(&x[s.off..s.off + lanes]))
+        S::as_simd_f32s(&x[s.off..s.off + lanes]).0[0]
     } else {
         let mut buf = [fill; VLANES];
         if s.n > 0 {
@@ -462,10 +466,10 @@ pub(crate) fn lanes_below<S: Simd>(v: V<S>, n: usize) -> M<S> {
 /// Stores the slot's `n` lanes of `y`.
 #[inline(always)]
 pub(crate) fn store<S: Simd>(_v: V<S>, out: &mut [f32], s: Slot, y: F<S>) {
-    let all: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&y));
     if s.n == S::F32_LANES {
-        out[s.off..s.off + S::F32_LANES].copy_from_slice(all);
+        S::as_mut_simd_f32s(&mut out[s.off..s.off + S::F32_LANES]).0[0] = y;
     } else if s.n > 0 {
+        let all: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&y));
         out[s.off..s.off + s.n].copy_from_slice(&all[..s.n]);
     }
 }

@@ -319,6 +319,11 @@ pub fn logsumexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[boo
 }
 
 /// Options of [`logsumexp_with`]: JAX's `where`, `b` and `return_sign`.
+///
+/// ```
+/// let o = lanewise::LogSumExpOptions::default();
+/// assert!(o.mask.is_none() && o.b.is_none() && o.sign.is_none());
+/// ```
 #[derive(Debug, Default)]
 pub struct LogSumExpOptions<'a> {
     /// Elements that take part (JAX `where`), the input's length.
