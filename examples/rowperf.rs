@@ -2,7 +2,9 @@
 //! interleaved rounds of CPU time (Linux `/proc/thread-self/schedstat`, so time-slicing on a
 //! busy machine does not count; wall time where that file is missing).
 //!
-//! `cargo run --release --example rowperf [-- TOTAL [ROW]]` (default 4096 4096)
+//! `cargo run --release --example rowperf [-- TOTAL [ROW]]` (default 4096 4096);
+//! `cargo run --release --example rowperf -- axis`: a [64, 4096, 16] tensor over axis 1 next
+//! to the same rows contiguous.
 use lanewise::Axis;
 use lanewise::table::{ROW_OPS, RowKind};
 use std::hint::black_box;
@@ -18,8 +20,64 @@ fn cpu_ns() -> Option<u64> {
         .ok()
 }
 
+/// Median CPU time of `f` per call, over 9 batches of about 30 ms.
+fn median_time(n: usize, f: &mut dyn FnMut()) -> f64 {
+    let reps = (60_000_000 / n).max(1);
+    let mut t: Vec<f64> = (0..9)
+        .map(|_| {
+            let (s, c) = (Instant::now(), cpu_ns());
+            for _ in 0..reps {
+                f();
+            }
+            let dt = match (c, cpu_ns()) {
+                (Some(a), Some(b)) if b > a => (b - a) as f64 * 1e-9,
+                _ => s.elapsed().as_secs_f64(),
+            };
+            dt / reps as f64
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+fn axis_mode() {
+    let strided = Axis::of_shape(&[64, 4096, 16], 1);
+    let contig = Axis::new(64 * 16, 4096, 1);
+    let n = strided.len();
+    let x: Vec<f32> = (0..n)
+        .map(|i| -10.0 + 20.0 * ((i * 7919) % 65521) as f32 / 65521.0)
+        .collect();
+    let mut y = vec![0.0f32; n];
+    println!(
+        "[64, 4096, 16] over axis 1 vs contiguous rows of 4096, {}; Gelem/s of CPU time\n",
+        lanewise::active_isa()
+    );
+    println!("| function | axis 1 | contiguous | ratio |");
+    println!("|---|---:|---:|---:|");
+    for op in ROW_OPS.iter().filter(|o| o.kind != RowKind::Expand) {
+        let len = match op.kind {
+            RowKind::Reduce => strided.rows(),
+            RowKind::Split => n / 2,
+            _ => n,
+        };
+        let mut g = |a: Axis| {
+            n as f64 / median_time(n, &mut || (op.run)(black_box(&x), &mut y[..len], a, None)) / 1e9
+        };
+        let (s, c) = (g(strided), g(contig));
+        let name = if op.variant.is_empty() {
+            op.name.to_string()
+        } else {
+            format!("{}[{}]", op.name, op.variant)
+        };
+        println!("| {name} | {s:.2} | {c:.2} | {:.2} |", s / c);
+    }
+}
+
 fn main() {
     let a: Vec<String> = std::env::args().collect();
+    if a.get(1).map(String::as_str) == Some("axis") {
+        return axis_mode();
+    }
     let n: usize = a.get(1).map_or(4096, |s| s.parse().unwrap());
     let row: usize = a.get(2).map_or(4096, |s| s.parse().unwrap());
     // Input and output in one buffer, 64-byte aligned, 1 KiB apart modulo 4 KiB: no
@@ -60,7 +118,7 @@ fn main() {
                     }
                 }
                 let dt = match (c, cpu_ns()) {
-                    (Some(a), Some(b)) => (b - a) as f64 * 1e-9,
+                    (Some(a), Some(b)) if b > a => (b - a) as f64 * 1e-9,
                     _ => s.elapsed().as_secs_f64(),
                 };
                 t.push(dt / reps as f64);
