@@ -246,7 +246,9 @@ pub(crate) struct Prelu;
 impl Kernel2 for Prelu {
     #[inline(always)]
     fn apply<S: Simd>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S> {
-        v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, a))
+        let y = v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, a));
+        // One NaN for every machine, as in `kernel!` (−inf·0 gives −NaN on x86, +NaN on Arm).
+        v.sel(v.eq(y, y), y, v.splat(f32::NAN))
     }
 }
 
