@@ -25,8 +25,9 @@ use std::collections::BTreeMap;
 
 /// Alternative values tried for every scalar parameter of every function in [`OPS`], one
 /// parameter at a time (the others at their defaults); values equal to the default are
-/// skipped.
-pub const ALT_PARAMS: [f32; 4] = [-0.75, 0.0, 0.25, 2.5];
+/// skipped. Infinity and NaN are there because a parameter is user input: the outputs must
+/// agree across machines for those too.
+pub const ALT_PARAMS: [f32; 6] = [-0.75, 0.0, 0.25, 2.5, f32::INFINITY, f32::NAN];
 
 /// PReLU's per-channel slopes in its digest case: seven channels, so rows straddle vectors.
 pub const PRELU_ALPHA: [f32; 7] = [0.25, -0.5, 2.5, 0.0, 1.0, -0.0, 0.01];

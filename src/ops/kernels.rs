@@ -83,7 +83,16 @@ kernel!(
 );
 kernel!(
     @plain LeakyRelu { slope } | v,
-    x | v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope)))
+    x | {
+        let y = v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope)));
+        // A zero slope makes −inf·0, a NaN slope meets NaN inputs: NaNs the hardware makes
+        // (−NaN on x86, +NaN on Arm) or picks by its own rules, so make them canonical.
+        if slope == 0.0 || slope.is_nan() {
+            v.sel(v.eq(y, y), y, v.splat(f32::NAN))
+        } else {
+            y
+        }
+    }
 );
 kernel!(
     Elu { alpha } | v,
