@@ -112,7 +112,7 @@ fn splitmix64(state: &mut u64) -> u64 {
 
 /// Points where some function changes branch, saturates, overflows or underflows; the input
 /// set holds each with both signs and its neighbouring f32 on either side.
-const EDGES: &[f32] = &[
+pub const EDGES: &[f32] = &[
     0.5,
     1.0,
     2.0,
