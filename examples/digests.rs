@@ -8,7 +8,8 @@
 //!
 //! Every mode computes on every instruction set the machine has and stops if they disagree.
 //! `--dump` prints `input_bits output_bits` per element of the cases whose key starts with
-//! the given text, for diffing two machines' outputs when a digest differs.
+//! the given text (`index output_bits` where outputs do not map one to one to inputs), for
+//! diffing two machines' outputs when a digest differs.
 
 use lanewise::{Isa, digest};
 use std::path::Path;
@@ -19,16 +20,18 @@ fn main() {
     if let [flag, prefix] = &args[..]
         && flag == "--dump"
     {
-        let x = digest::unary_inputs();
         for c in digest::cases()
             .iter()
             .filter(|c| c.key().starts_with(prefix.as_str()))
         {
             println!("# {} on {}", c.key(), lanewise::active_isa());
-            let y = c.outputs();
-            for (xi, yi) in x.iter().zip(y.chunks_exact(c.width())) {
+            let x = c.input_bits();
+            for (i, yi) in c.outputs().chunks_exact(c.width()).enumerate() {
                 let yb = yi.iter().rev().fold(0u32, |a, &b| a << 8 | b as u32);
-                println!("{:08x} {:0w$x}", xi.to_bits(), yb, w = 2 * c.width());
+                match &x {
+                    Some(x) => println!("{:08x} {:0w$x}", x[i], yb, w = 2 * c.width()),
+                    None => println!("{i} {:0w$x}", yb, w = 2 * c.width()),
+                }
             }
         }
         return;

@@ -43,6 +43,7 @@ pub struct Case {
     /// The input set (`unary-v1`: see [`unary_inputs`]).
     pub inputs: &'static str,
     run: Box<dyn Fn() -> Vec<u8> + Send + Sync>,
+    input_bits: Option<fn() -> Vec<u32>>,
 }
 
 impl Case {
@@ -76,6 +77,16 @@ impl Case {
     /// ```
     pub fn outputs(&self) -> Vec<u8> {
         (self.run)()
+    }
+
+    /// For elementwise cases (output `i` is the function of input `i`), the inputs' bits.
+    ///
+    /// ```
+    /// let c = &lanewise::digest::cases()[0];
+    /// assert_eq!(c.input_bits().unwrap().len(), lanewise::digest::unary_inputs().len());
+    /// ```
+    pub fn input_bits(&self) -> Option<Vec<u32>> {
+        self.input_bits.map(|f| f())
     }
 
     /// FNV-1a 64 of [`Case::outputs`].
@@ -194,25 +205,34 @@ pub fn unary_inputs() -> Vec<f32> {
 /// Runs `f` over `x` in chunks of 1, 2, …, 67 and then 4096 elements, repeated, so that
 /// every tail length of every instruction set is exercised (the outputs do not depend on
 /// the chunking: the driver's contract).
-fn chunked(x: &[f32], out: &mut [f32], f: impl Fn(&[f32], &mut [f32])) {
+fn chunked<T>(x: &[T], out: &mut [T], f: impl Fn(&[T], &mut [T])) {
     let mut at = 0;
     let mut len = 1;
     while at < x.len() {
         let n = len.min(x.len() - at);
         f(&x[at..at + n], &mut out[at..at + n]);
         at += n;
-        len = if len == 4096 {
-            1
-        } else if len == 67 {
-            4096
-        } else {
-            len + 1
+        len = match len {
+            4096 => 1,
+            67 => 4096,
+            _ => len + 1,
         };
     }
 }
 
-fn f32_bytes(y: &[f32]) -> Vec<u8> {
-    y.iter().flat_map(|v| v.to_bits().to_le_bytes()).collect()
+/// The little-endian bytes of `y`'s bit patterns.
+fn le_bytes<T: bytemuck::Pod>(y: &[T]) -> Vec<u8> {
+    let mut b: Vec<u8> = bytemuck::cast_slice(y).to_vec();
+    if cfg!(target_endian = "big") {
+        for e in b.chunks_exact_mut(size_of::<T>()) {
+            e.reverse();
+        }
+    }
+    b
+}
+
+fn unary_bits() -> Vec<u32> {
+    unary_inputs().into_iter().map(f32::to_bits).collect()
 }
 
 fn params_text(op: &OpInfo, p: &[f32]) -> String {
@@ -266,8 +286,9 @@ pub fn cases() -> Vec<Case> {
                     let x = unary_inputs();
                     let mut y = vec![0.0f32; x.len()];
                     chunked(&x, &mut y, |x, o| (op.run)(x, o, &p));
-                    f32_bytes(&y)
+                    le_bytes(&y)
                 }),
+                input_bits: Some(unary_bits),
             });
         }
     }
@@ -284,8 +305,9 @@ pub fn cases() -> Vec<Case> {
             x.truncate(x.len() / PRELU_ALPHA.len() * PRELU_ALPHA.len());
             let mut y = vec![0.0f32; x.len()];
             crate::prelu(&x, &mut y, &PRELU_ALPHA);
-            f32_bytes(&y)
+            le_bytes(&y)
         }),
+        input_bits: Some(unary_bits),
     });
     cases
 }

@@ -54,13 +54,14 @@ fn every_isa_reproduces_the_committed_digests() {
 fn first_difference(c: &digest::Case, isa: Isa) -> String {
     let a = with_isa(Isa::Scalar, || c.outputs()).unwrap();
     let b = with_isa(isa, || c.outputs()).unwrap();
-    let x = digest::unary_inputs();
     let w = c.width();
     match a.chunks(w).zip(b.chunks(w)).position(|(p, q)| p != q) {
         None => " (same bits as scalar here: this machine's scalar output differs too)".into(),
         Some(i) => format!(
-            " (differs from scalar first at input {i}, bits {:#010x}: scalar {:02x?}, {isa} {:02x?})",
-            x[i].to_bits(),
+            " (differs from scalar first at output {i}{}: scalar {:02x?}, {isa} {:02x?})",
+            c.input_bits()
+                .map(|x| format!(", input bits {:#x}", x[i]))
+                .unwrap_or_default(),
             &a[i * w..(i + 1) * w],
             &b[i * w..(i + 1) * w]
         ),
