@@ -62,8 +62,9 @@ fn neg_inf_nan<S: Simd>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
 fn mul_const<S: Simd>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
     let p = v.mul(y, v.splat(hi));
     let r = v.fma(y, v.splat(hi), v.mul(y, v.splat(lo)));
-    // ±inf·hi stays ±inf (the correction term would turn it into NaN).
-    v.sel(v.eq(v.abs(p), v.splat(INF)), p, r)
+    // y = ±inf gives ±inf (the correction term would turn it into NaN); a finite y whose
+    // p overflows keeps r, which overflows only where c·y does.
+    v.sel(v.eq(v.abs(y), v.splat(INF)), p, r)
 }
 
 kernel!(@plain Relu {} | v, x | relu(v, x));
