@@ -18,6 +18,7 @@
 //! measured against.
 
 pub mod accuracy;
+pub mod digest;
 mod driver;
 mod isa;
 // Polynomial coefficients are written as Sollya printed them; each literal rounds to the
