@@ -119,6 +119,47 @@ fn ulp_json_and_csv_carry_every_statistic() {
 }
 
 #[test]
+fn ulp_checks_row_functions_on_adversarial_rows() {
+    let o = lanewise(&[
+        "ulp",
+        "exp,log_softmax",
+        "--isa",
+        "scalar",
+        "--step",
+        STEP,
+        "--json",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["fn"], "exp");
+    let r = &rows[1];
+    assert_eq!(r["fn"], "log_softmax");
+    assert_eq!(r["bound"], 2.5);
+    assert!(r["outputs"].as_u64().unwrap() > 1000);
+    assert!(r["max_ulp"].as_f64().unwrap() <= 2.5);
+    assert_eq!(r["result"], "ok");
+    // Gated like the elementwise rows.
+    let o = lanewise(&[
+        "ulp",
+        "log_softmax",
+        "--isa",
+        "scalar",
+        "-q",
+        "--bound-scale",
+        "0.01",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("FAIL log_softmax on scalar (f32 rows)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("## Row-wise functions"));
+}
+
+#[test]
 fn ulp_exits_one_when_a_bound_is_exceeded() {
     // exp's sampled max error is about 0.72 ulp: within its bound of 1, not within 0.5.
     let ok = lanewise(&["ulp", "exp", "--isa", "scalar", "--step", STEP, "-q"]);
@@ -237,6 +278,29 @@ fn bench_json_lines_parse() {
     assert!(
         rows.iter()
             .any(|r| r["fn"] == "exp" && r["isa"] == lanewise::Isa::best().name())
+    );
+}
+
+#[test]
+fn bench_runs_row_functions_on_rows() {
+    let o = lanewise(&[
+        "bench",
+        "softmax,glu",
+        "--isa",
+        "scalar",
+        "--sizes",
+        "8K",
+        "--repeats",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    let names: Vec<&str> = rows.iter().map(|r| r["fn"].as_str().unwrap()).collect();
+    assert_eq!(names, ["memcpy", "softmax (rows)", "glu (rows)"]);
+    assert!(
+        rows.iter()
+            .all(|r| r["gelem_s"].as_f64().unwrap() > 0.0 && r["n"] == 8192)
     );
 }
 

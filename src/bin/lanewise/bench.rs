@@ -5,7 +5,8 @@ use crate::cli::{self, BenchArgs, size_name};
 use crate::dtype::Dtype;
 use crate::output::{self, Field, Format, percent_text};
 use crate::progress::Progress;
-use lanewise::table::OpInfo;
+use crate::rows;
+use lanewise::table::{OpInfo, RowOpInfo};
 use lanewise::{Isa, with_isa};
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -13,8 +14,8 @@ use std::time::{Duration, Instant};
 
 /// One measurement.
 pub struct BenchRow {
-    /// The function, or `memcpy`.
-    pub name: &'static str,
+    /// The function (row-wise ones: `softmax (rows)`), or `memcpy`.
+    pub name: String,
     /// Where it ran (`None` for memcpy).
     pub isa: Option<Isa>,
     /// The element type.
@@ -36,7 +37,7 @@ impl BenchRow {
     /// The row's cells (the JSON line starts `{"fn":..,"isa":..,"dtype":..,"n":..,"gelem_s":..}`).
     pub fn fields(&self) -> Vec<Field> {
         vec![
-            Field::text("fn", "function", self.name),
+            Field::text("fn", "function", self.name.clone()),
             Field {
                 text: self.isa.map_or("—", |i| i.name()).to_string(),
                 ..Field::text("isa", "isa", self.isa.map_or("none", |i| i.name()))
@@ -107,6 +108,8 @@ pub fn median_seconds(repeats: u32, mut f: impl FnMut()) -> f64 {
 pub struct Plan {
     /// Functions, in table order.
     pub ops: Vec<&'static OpInfo>,
+    /// Row-wise functions (f32 only), run on rows of [`rows::BENCH_ROW`].
+    pub row_ops: Vec<&'static RowOpInfo>,
     /// Instruction sets.
     pub isas: Vec<Isa>,
     /// Element types.
@@ -119,7 +122,9 @@ pub struct Plan {
 
 /// Measures every size × dtype: memcpy first, then every function × ISA.
 pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
-    let cells = plan.sizes.len() * plan.dtypes.len() * (1 + plan.ops.len() * plan.isas.len());
+    let cells = plan.sizes.len()
+        * (plan.dtypes.len() * (1 + plan.ops.len() * plan.isas.len())
+            + plan.row_ops.len() * plan.isas.len());
     let progress = Progress::new(cells as u64, show_progress);
     let mut rows = Vec::new();
     for &n in &plan.sizes {
@@ -131,7 +136,11 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
                 progress: &progress,
             };
             match dtype {
-                Dtype::F32 => one.run(inputs(n), |op, x, y, p| (op.run)(x, y, p), &mut rows),
+                Dtype::F32 => {
+                    let x = inputs(n);
+                    let memcpy = one.run(&x, |op, x, y, p| (op.run)(x, y, p), &mut rows);
+                    one.run_rows(&x, memcpy, &mut rows);
+                }
             }
         }
     }
@@ -148,22 +157,23 @@ struct Measure<'a> {
 }
 
 impl Measure<'_> {
-    /// memcpy of `x`, then `kernel(op, x, out, params)` for every function × ISA.
+    /// memcpy of `x`, then `kernel(op, x, out, params)` for every function × ISA; returns
+    /// memcpy's throughput.
     fn run<T: Copy + Default>(
         &self,
-        x: Vec<T>,
+        x: &[T],
         kernel: impl Fn(&OpInfo, &[T], &mut [T], &[f32]),
         rows: &mut Vec<BenchRow>,
-    ) {
+    ) -> f64 {
         let (plan, dtype, n) = (self.plan, self.dtype, self.n);
         let mut y = vec![T::default(); n];
         self.progress
             .set_label(format!("memcpy {} n={}", dtype.name(), size_name(n)));
         let memcpy =
-            n as f64 / median_seconds(plan.repeats, || y.copy_from_slice(black_box(&x))) / 1e9;
+            n as f64 / median_seconds(plan.repeats, || y.copy_from_slice(black_box(x))) / 1e9;
         self.progress.add(1);
         rows.push(BenchRow {
-            name: "memcpy",
+            name: "memcpy".to_string(),
             isa: None,
             dtype,
             n,
@@ -180,14 +190,43 @@ impl Measure<'_> {
                     size_name(n)
                 ));
                 let secs = with_isa(isa, || {
-                    median_seconds(plan.repeats, || kernel(op, black_box(&x), &mut y, &params))
+                    median_seconds(plan.repeats, || kernel(op, black_box(x), &mut y, &params))
                 })
                 .expect("the instruction sets were checked when parsed");
                 self.progress.add(1);
                 rows.push(BenchRow {
-                    name: op.name,
+                    name: op.name.to_string(),
                     isa: Some(isa),
                     dtype,
+                    n,
+                    gelem_s: n as f64 / secs / 1e9,
+                    memcpy_gelem_s: memcpy,
+                });
+            }
+        }
+        memcpy
+    }
+
+    /// Every row-wise function × ISA on `x` as rows of [`rows::BENCH_ROW`] (elements/s
+    /// counts the inputs).
+    fn run_rows(&self, x: &[f32], memcpy: f64, rows: &mut Vec<BenchRow>) {
+        let (plan, n) = (self.plan, self.n);
+        for op in &plan.row_ops {
+            let (axis, out_len) = rows::bench_layout(op, n);
+            let mut y = vec![0.0f32; out_len];
+            let name = format!("{} (rows)", rows::label(op));
+            for &isa in &plan.isas {
+                self.progress
+                    .set_label(format!("{name} {isa} n={}", size_name(n)));
+                let secs = with_isa(isa, || {
+                    median_seconds(plan.repeats, || (op.run)(black_box(x), &mut y, axis, None))
+                })
+                .expect("the instruction sets were checked when parsed");
+                self.progress.add(1);
+                rows.push(BenchRow {
+                    name: name.clone(),
+                    isa: Some(isa),
+                    dtype: Dtype::F32,
                     n,
                     gelem_s: n as f64 / secs / 1e9,
                     memcpy_gelem_s: memcpy,
@@ -205,7 +244,7 @@ pub fn markdown(rows: &[BenchRow]) -> String {
     sizes.dedup();
     let mut keys: Vec<(&str, Option<Isa>, Dtype)> = Vec::new();
     for r in rows {
-        let k = (r.name, r.isa, r.dtype);
+        let k = (r.name.as_str(), r.isa, r.dtype);
         if !keys.contains(&k) {
             keys.push(k);
         }
@@ -246,8 +285,10 @@ pub fn render(rows: &[BenchRow], format: Format, repeats: u32) -> String {
         Format::Markdown => format!(
             "{}\nGelem/s = 10^9 elements per second, median of {repeats} repeats, one thread, \
              inputs in [−10, 10]; in brackets: the fraction of memcpy's throughput at the same \
-             size and dtype.\n",
-            markdown(rows)
+             size and dtype. Row-wise functions *(rows)*: rows of {} elements (one row when n \
+             is smaller), elements/s counting inputs.\n",
+            markdown(rows),
+            rows::BENCH_ROW
         ),
         _ => output::render(format, &rows.iter().map(|r| r.fields()).collect::<Vec<_>>()),
     }
@@ -255,8 +296,10 @@ pub fn render(rows: &[BenchRow], format: Format, repeats: u32) -> String {
 
 /// Runs `lanewise bench`.
 pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
+    let (ops, row_ops) = cli::selection(&args.select.functions)?;
     let plan = Plan {
-        ops: cli::functions(&args.select.functions)?,
+        ops,
+        row_ops: row_ops.into_iter().filter(|o| rows::benchable(o)).collect(),
         isas: cli::isas(&args.select.isa)?,
         dtypes: args.select.dtype.clone(),
         sizes: args.sizes.clone(),
@@ -291,8 +334,8 @@ mod tests {
 
     #[test]
     fn wide_markdown() {
-        let row = |name, isa, n, g| BenchRow {
-            name,
+        let row = |name: &str, isa, n, g| BenchRow {
+            name: name.to_string(),
             isa,
             dtype: Dtype::F32,
             n,

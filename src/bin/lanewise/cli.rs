@@ -3,7 +3,7 @@
 use crate::dtype::Dtype;
 use clap::{Args, Parser, Subcommand};
 use lanewise::Isa;
-use lanewise::table::{OPS, OpInfo, find};
+use lanewise::table::{OPS, OpInfo, ROW_OPS, RowOpInfo, find};
 use std::path::PathBuf;
 
 /// Accuracy reports, error plots and throughput of lanewise's kernels on this machine.
@@ -36,8 +36,8 @@ pub enum Command {
 /// Which functions, instruction sets and element types to cover.
 #[derive(Debug, Args)]
 pub struct Select {
-    /// Functions, by lanewise name or MLX/Flax alias (comma-separated or repeated);
-    /// default: every function of the table.
+    /// Functions, by lanewise name or MLX/Flax alias (comma-separated or repeated), row-wise
+    /// ones (softmax, ...) included; default: every function of both tables.
     #[arg(value_name = "FN", value_delimiter = ',')]
     pub functions: Vec<String>,
     /// Instruction sets (scalar, avx2, avx512, neon, or `all`); default: all this machine has.
@@ -175,10 +175,13 @@ pub fn functions(names: &[String]) -> Result<Vec<&'static OpInfo>, String> {
     let mut picked = Vec::new();
     for name in names {
         let op = find(name.trim()).ok_or_else(|| {
-            format!(
-                "unknown function {name:?}; known: {}",
-                OPS.iter().map(|o| o.name).collect::<Vec<_>>().join(", ")
-            )
+            let mut known: Vec<&str> = OPS.iter().map(|o| o.name).collect();
+            for r in ROW_OPS {
+                if !known.contains(&r.name) {
+                    known.push(r.name);
+                }
+            }
+            format!("unknown function {name:?}; known: {}", known.join(", "))
         })?;
         if !picked.iter().any(|p: &&OpInfo| p.name == op.name) {
             picked.push(op);
@@ -186,6 +189,35 @@ pub fn functions(names: &[String]) -> Result<Vec<&'static OpInfo>, String> {
     }
     picked.sort_by_key(|op| OPS.iter().position(|o| o.name == op.name));
     Ok(picked)
+}
+
+/// The elementwise and row-wise functions named; every one of both tables when none is.
+pub fn selection(
+    names: &[String],
+) -> Result<(Vec<&'static OpInfo>, Vec<&'static RowOpInfo>), String> {
+    if names.is_empty() {
+        return Ok((OPS.iter().collect(), ROW_OPS.iter().collect()));
+    }
+    let mut elementwise = Vec::new();
+    let mut rows: Vec<&'static RowOpInfo> = Vec::new();
+    for name in names {
+        let found = crate::rows::find(name.trim());
+        if found.is_empty() {
+            elementwise.push(name.clone());
+        }
+        for op in found {
+            if !rows.iter().any(|r| std::ptr::eq(*r, op)) {
+                rows.push(op);
+            }
+        }
+    }
+    rows.sort_by_key(|op| ROW_OPS.iter().position(|o| std::ptr::eq(o, *op)));
+    let ops = if elementwise.is_empty() {
+        Vec::new()
+    } else {
+        functions(&elementwise)?
+    };
+    Ok((ops, rows))
 }
 
 /// The instruction sets named (or `all`), slowest first; all available ones when none is
@@ -235,6 +267,21 @@ mod tests {
         assert_eq!(names, ["relu", "hard_swish"]);
         assert!(functions(&["nope".into()]).unwrap_err().contains("nope"));
         assert_eq!(functions(&[]).unwrap().len(), OPS.len());
+    }
+
+    #[test]
+    fn selection_splits_row_functions() {
+        let (ops, rows) =
+            selection(&["softmax".into(), "gelu".into(), "standardize".into()]).unwrap();
+        assert_eq!(ops.len(), 1);
+        assert_eq!(rows.len(), 3); // softmax and both standardize variants
+        let (ops, rows) = selection(&[]).unwrap();
+        assert_eq!((ops.len(), rows.len()), (OPS.len(), ROW_OPS.len()));
+        assert!(
+            selection(&["softmaxx".into()])
+                .unwrap_err()
+                .contains("softmax")
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod plot;
 mod progress;
 mod readme;
 mod report;
+mod rows;
 mod ulp;
 
 use clap::Parser;

@@ -119,6 +119,7 @@ pub fn bounds_table() -> String {
 pub fn speed_table() -> String {
     let plan = bench::Plan {
         ops: OPS.iter().collect(),
+        row_ops: Vec::new(),
         isas: vec![Isa::best()],
         dtypes: Dtype::ALL.to_vec(),
         sizes: vec![4096, 16 << 20],

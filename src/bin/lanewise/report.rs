@@ -89,6 +89,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, String> {
     );
     let bench_plan = bench::Plan {
         ops: OPS.iter().collect(),
+        row_ops: Vec::new(),
         isas: vec![best],
         dtypes: vec![Dtype::F32],
         sizes: vec![4096, 1 << 20],

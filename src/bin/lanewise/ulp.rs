@@ -5,7 +5,9 @@ use crate::cli::{self, UlpArgs};
 use crate::dtype::Dtype;
 use crate::output::{self, Field, Format, input_text, percent_text, ulp_text};
 use crate::progress::{Progress, format_duration};
+use crate::rows::{self, RowResult};
 use lanewise::Isa;
+use lanewise::accuracy::rows::adversarial_rows;
 use lanewise::accuracy::{SWEEP_CHUNK, Stats, sweep, sweep_len};
 use lanewise::table::OpInfo;
 use std::process::ExitCode;
@@ -129,20 +131,7 @@ impl UlpRow {
                 "special mismatches",
                 st.special_mismatches,
             ),
-            Field {
-                key: "same_bits",
-                header: "same bits".to_string(),
-                value: self
-                    .same_bits
-                    .map_or(serde_json::Value::Null, serde_json::Value::Bool),
-                text: match self.same_bits {
-                    None => "—",
-                    Some(true) => "yes",
-                    Some(false) => "NO",
-                }
-                .to_string(),
-                hidden: false,
-            },
+            same_bits_field(self.same_bits),
             Field {
                 hidden: true,
                 ..Field::text("output_hash", "", format!("{:016x}", self.hash))
@@ -163,6 +152,22 @@ impl UlpRow {
                 },
             ),
         ]
+    }
+}
+
+/// The *same bits* cell: `—` (JSON null) on the first ISA of a function, else yes/NO.
+pub fn same_bits_field(same: Option<bool>) -> Field {
+    Field {
+        key: "same_bits",
+        header: "same bits".to_string(),
+        value: same.map_or(serde_json::Value::Null, serde_json::Value::Bool),
+        text: match same {
+            None => "—",
+            Some(true) => "yes",
+            Some(false) => "NO",
+        }
+        .to_string(),
+        hidden: false,
     }
 }
 
@@ -219,49 +224,86 @@ pub fn failures(rows: &[UlpRow], scale: f64) -> Vec<String> {
     rows.iter().filter_map(|r| r.failure(scale)).collect()
 }
 
-/// Renders the rows in `format`. Markdown is a document of its own (title, the command
-/// line, the machine, the table, what was swept and how long it took), so that
-/// `lanewise ulp > docs/accuracy.md` regenerates the accuracy page.
-pub fn render(rows: &[UlpRow], plan: &Plan, format: Format, scale: f64) -> String {
+/// Renders the results in `format`. Markdown is a document of its own (title, the command
+/// line, the machine, the tables, what was swept and how long it took), so that
+/// `lanewise ulp > docs/accuracy.md` regenerates the accuracy page. JSON: one line per
+/// result; CSV: one block per table, separated by an empty line.
+pub fn render(
+    rows: &[UlpRow],
+    row_fns: &[RowResult],
+    plan: &Plan,
+    format: Format,
+    scale: f64,
+) -> String {
     let fields: Vec<_> = rows.iter().map(|r| r.fields(scale)).collect();
-    let table = output::render(format, &fields);
-    if format != Format::Markdown || rows.is_empty() {
-        return table;
+    let row_fields: Vec<_> = row_fns.iter().map(|r| r.fields(scale)).collect();
+    match format {
+        Format::Json => {
+            return output::render(format, &fields) + &output::render(format, &row_fields);
+        }
+        Format::Csv => {
+            let gap = if fields.is_empty() || row_fields.is_empty() {
+                ""
+            } else {
+                "\n"
+            };
+            return output::render(format, &fields) + gap + &output::render(format, &row_fields);
+        }
+        Format::Markdown => {}
     }
     let command: Vec<String> = std::iter::once("lanewise".to_string())
         .chain(std::env::args().skip(1))
         .collect();
-    let mut swept = Vec::new();
-    if plan.dtypes.contains(&Dtype::F32) {
-        swept.push(if plan.step == 1 {
-            "all 2^32 f32 inputs".to_string()
-        } else {
-            format!(
-                "every {}th f32 bit pattern ({} inputs)",
-                plan.step,
-                sweep_len(plan.step)
-            )
-        });
-    }
-    if plan.dtypes.iter().any(|d| d.always_exhaustive()) {
-        swept.push("all 65,536 inputs of each half type".to_string());
-    }
-    let f32_inputs = swept.join("; ");
-    let secs: f64 = rows.iter().map(|r| r.seconds).sum();
-    format!(
+    let secs: f64 = rows.iter().map(|r| r.seconds).sum::<f64>()
+        + row_fns.iter().map(|r| r.seconds).sum::<f64>();
+    let mut out = format!(
         "# lanewise accuracy: max ULP error against f64 references\n\n\
-         `{}` · lanewise {} · {} · {} threads\n\n{table}\n\
-         Swept: {f32_inputs} per row (column *inputs*; *(all)* marks an exhaustive row). \
-         Errors are in ulps of the output type, `|y − r| / ulp(r)` with r the f64 reference; \
-         *correctly rounded*: y equals r rounded to nearest; *special mismatches*: NaN/±inf/\
-         overflow of the wrong kind; *same bits*: the outputs equal the first ISA's of the \
-         same function. Total time: {}.\n",
+         `{}` · lanewise {} · {} · {} threads · {} in all\n",
         command.join(" "),
         env!("CARGO_PKG_VERSION"),
         cpu_name(),
         plan.threads,
         format_duration(secs)
-    )
+    );
+    if !rows.is_empty() {
+        let mut swept = Vec::new();
+        if plan.dtypes.contains(&Dtype::F32) {
+            swept.push(if plan.step == 1 {
+                "all 2^32 f32 inputs".to_string()
+            } else {
+                format!(
+                    "every {}th f32 bit pattern ({} inputs)",
+                    plan.step,
+                    sweep_len(plan.step)
+                )
+            });
+        }
+        if plan.dtypes.iter().any(|d| d.always_exhaustive()) {
+            swept.push("all 65,536 inputs of each half type".to_string());
+        }
+        out += &format!(
+            "\n## Elementwise functions\n\n{}\n\
+             Swept: {} per row (column *inputs*; *(all)* marks an exhaustive row). Errors are \
+             in ulps of the output type, `|y − r| / ulp(r)` with r the f64 reference; \
+             *correctly rounded*: y equals r rounded to nearest; *special mismatches*: \
+             NaN/±inf/overflow of the wrong kind; *same bits*: the outputs equal the first \
+             ISA's of the same function.\n",
+            output::render(format, &fields),
+            swept.join("; ")
+        );
+    }
+    if !row_fns.is_empty() {
+        out += &format!(
+            "\n## Row-wise functions\n\n{}\n\
+             Checked on the adversarial rows of `lanewise::accuracy::rows` (2^16-long rows, \
+             huge spreads, equal logits, −inf entries, single elements, masks, ...): rows \
+             cannot be enumerated, so these bounds come from the error budget in \
+             `lanewise::table::ROW_OPS` and this is evidence, not proof. Errors in f32 ulps of \
+             `max(|r|, floor)`.\n",
+            output::render(format, &row_fields)
+        );
+    }
+    out
 }
 
 /// The processor's model name (Linux), for the report's header.
@@ -279,17 +321,35 @@ fn cpu_name() -> String {
 
 /// Runs `lanewise ulp`.
 pub fn run(args: &UlpArgs) -> Result<ExitCode, String> {
+    let (ops, row_ops) = cli::selection(&args.select.functions)?;
     let plan = Plan {
-        ops: cli::functions(&args.select.functions)?,
+        ops,
         isas: cli::isas(&args.select.isa)?,
         dtypes: args.select.dtype.clone(),
         step: args.step,
         threads: cli::threads(args.threads),
     };
     let rows = measure(&plan, !args.quiet);
+    let row_ops: Vec<_> = row_ops.into_iter().filter(|o| rows::checkable(o)).collect();
+    let row_fns = if row_ops.is_empty() || !plan.dtypes.contains(&Dtype::F32) {
+        Vec::new()
+    } else {
+        let progress = Progress::new((row_ops.len() * plan.isas.len()) as u64, !args.quiet);
+        progress.set_label("row-wise functions, adversarial rows".to_string());
+        let r = rows::measure(&row_ops, &plan.isas, &adversarial_rows(), &|| {
+            progress.add(1)
+        });
+        progress.finish();
+        r
+    };
     let format = Format::from_args(&args.format);
-    print!("{}", render(&rows, &plan, format, args.bound_scale));
-    Ok(report_failures(&failures(&rows, args.bound_scale)))
+    print!(
+        "{}",
+        render(&rows, &row_fns, &plan, format, args.bound_scale)
+    );
+    let mut failed = failures(&rows, args.bound_scale);
+    failed.extend(row_fns.iter().filter_map(|r| r.failure(args.bound_scale)));
+    Ok(report_failures(&failed))
 }
 
 /// Prints failures on stderr; the exit status: 1 if there are any.
