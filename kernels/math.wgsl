@@ -3,8 +3,9 @@
 // Every constant (coefficients, splits, thresholds) comes from the generated prelude, which
 // formats the Rust constants bit-exactly (src/gpu/shaders.rs); `poly_*` are the prelude's
 // unrolled Horner evaluations, one fma per coefficient, in the order of `V::poly`. Where the
-// CPU code uses a fused multiply-add, this code calls `fma`; special values are handled with
-// the same compares and selects. Functions that the CPU evaluates per vector with an "any lane
+// CPU code uses a fused multiply-add, this code calls `fmadd`: the device's `fma` where that
+// is fused (fma_fused.wgsl), an exact-product emulation where it is not (fma_emulated.wgsl);
+// special values are handled with the same compares and selects. Functions that the CPU evaluates per vector with an "any lane
 // needs the slow path" shortcut compute both paths here and select per invocation: the
 // selected value is the same.
 
@@ -53,7 +54,18 @@ fn copysign(a: f32, s: f32) -> f32 {
 
 // c − a·b, rounded once.
 fn fnma(a: f32, b: f32, c: f32) -> f32 {
-    return fma(-a, b, c);
+    return fmadd(-a, b, c);
+}
+
+// a / b correctly rounded (up to rare double-rounding ties), as the CPU's division is:
+// Vulkan allows `/` an error of 2.5 ulp and Mesa computes a·(1/b), so the quotient is
+// corrected once by its exact remainder. An infinite, zero or NaN quotient is the plain one.
+fn div(a: f32, b: f32) -> f32 {
+    let q = a / b;
+    let r = fnma(q, b, a);
+    let fixed = fmadd(r, 1.0 / b, q);
+    let ok = (abs(q) < inf()) & (q != 0.0) & (abs(b) < inf());
+    return select(q, fixed, ok);
 }
 
 fn relu(x: f32) -> f32 {
@@ -63,7 +75,7 @@ fn relu(x: f32) -> f32 {
 // hi + lo == a·b exactly.
 fn two_prod(a: f32, b: f32) -> Dd {
     let hi = a * b;
-    return Dd(hi, fma(a, b, -hi));
+    return Dd(hi, fmadd(a, b, -hi));
 }
 
 // hi + lo == a + b exactly, for |a| ≥ |b|.
@@ -81,12 +93,12 @@ fn two_sum(a: f32, b: f32) -> Dd {
 
 fn dd_mul(a: Dd, o: Dd) -> Dd {
     let p = two_prod(a.hi, o.hi);
-    return Dd(p.hi, fma(a.hi, o.lo, fma(a.lo, o.hi, p.lo)));
+    return Dd(p.hi, fmadd(a.hi, o.lo, fmadd(a.lo, o.hi, p.lo)));
 }
 
 fn dd_mul_f(a: Dd, f: f32) -> Dd {
     let p = two_prod(a.hi, f);
-    return Dd(p.hi, fma(a.lo, f, p.lo));
+    return Dd(p.hi, fmadd(a.lo, f, p.lo));
 }
 
 fn dd_round(a: Dd) -> f32 {
@@ -100,7 +112,7 @@ fn dd_select(f: Dd, t: Dd, c: bool) -> Dd {
 // ---- exp (src/math/exp.rs) ----
 
 fn exp_reduce(x: f32) -> Reduced {
-    let t = fma(x, LOG2E, SHIFTER);
+    let t = fmadd(x, LOG2E, SHIFTER);
     let n = t - SHIFTER;
     let r1 = fnma(n, LN2_HI, x);
     return Reduced(t, n, fnma(n, LN2_LO, r1));
@@ -114,7 +126,7 @@ fn pow2(t: f32) -> f32 {
 // y · 2^n rounded once, n in [-200, 200] (two steps where one could overflow or underflow).
 fn scale(y: f32, t: f32, n: f32) -> f32 {
     if abs(n) > 126.0 {
-        let t1 = fma(n, 0.5, SHIFTER);
+        let t1 = fmadd(n, 0.5, SHIFTER);
         let n1 = t1 - SHIFTER;
         return (y * pow2(t1)) * pow2(t - n1);
     }
@@ -123,14 +135,14 @@ fn scale(y: f32, t: f32, n: f32) -> f32 {
 
 fn lw_exp(x: f32) -> f32 {
     let red = exp_reduce(x);
-    var y = scale(fma(red.r, poly_exp_q(red.r), 1.0), red.t, red.n);
+    var y = scale(fmadd(red.r, poly_exp_q(red.r), 1.0), red.t, red.n);
     y = select(y, inf(), x > EXP_OVERFLOW);
     return select(y, 0.0, x < EXP_UNDERFLOW);
 }
 
 // e^(hi + lo) as 2^n·(p.hi + p.lo), |hi| ≤ 150.
 fn exp_dd(hi: f32, lo: f32) -> ExpDd {
-    let t = fma(hi, LOG2E, SHIFTER);
+    let t = fmadd(hi, LOG2E, SHIFTER);
     let n = t - SHIFTER;
     let r1 = fnma(n, LN2_HI, hi);
     let r2 = fnma(n, LN2_LO, r1);
@@ -139,8 +151,8 @@ fn exp_dd(hi: f32, lo: f32) -> ExpDd {
     let r_lo = (lo - (r - r2)) + e2;
     let q = poly_exp_q(r);
     let p_hi = 1.0 + r * q;
-    var p_lo = fma(r, q, 1.0 - p_hi);
-    p_lo = fma(p_hi, r_lo, p_lo);
+    var p_lo = fmadd(r, q, 1.0 - p_hi);
+    p_lo = fmadd(p_hi, r_lo, p_lo);
     return ExpDd(Dd(p_hi, p_lo), Reduced(t, n, r));
 }
 
@@ -148,10 +160,10 @@ fn exp_dd(hi: f32, lo: f32) -> ExpDd {
 fn expm1_normal(t: f32, n: f32, em: Dd) -> f32 {
     let s = pow2(t);
     let h = fast_two_sum(s - 1.0, s * em.hi);
-    let mid = h.hi + fma(s, em.lo, h.lo);
+    let mid = h.hi + fmadd(s, em.lo, h.lo);
     let p = fast_two_sum(1.0, em.hi);
     let p_lo = p.lo + em.lo;
-    let hi_part = fma(s, p.hi, fma(s, p_lo, -1.0));
+    let hi_part = fmadd(s, p.hi, fmadd(s, p_lo, -1.0));
     return select(mid, hi_part, abs(n) > 24.0);
 }
 
@@ -164,9 +176,9 @@ fn lw_expm1(x: f32) -> f32 {
     let r_lo = fnma(n, LN2_LO, r1 - r);
     let q = poly_expm1_q(r);
     let r2 = two_prod(r, r);
-    let em_hi = fma(r2.hi, q, r);
-    let em_lo = fma(r2.lo, q, fma(r2.hi, q, r - em_hi));
-    let em = Dd(em_hi, em_lo + fma(r_lo, em_hi, r_lo));
+    let em_hi = fmadd(r2.hi, q, r);
+    let em_lo = fmadd(r2.lo, q, fmadd(r2.hi, q, r - em_hi));
+    let em = Dd(em_hi, em_lo + fmadd(r_lo, em_hi, r_lo));
     var y: f32;
     if abs(x) <= 87.0 {
         y = expm1_normal(t, n, em);
@@ -204,8 +216,8 @@ fn log_core_dd(u: f32, k_off: f32, extra: f32) -> Dd {
     let kh = k * LOG_LN2_HI;
     let s = kh + f;
     let err = (kh - s) + f;
-    let tail = fma(f * f, poly_log1p_p(f), err + extra);
-    return Dd(s, fma(k, LOG_LN2_LO, tail));
+    let tail = fmadd(f * f, poly_log1p_p(f), err + extra);
+    return Dd(s, fmadd(k, LOG_LN2_LO, tail));
 }
 
 fn log_specials(u: f32, y: f32) -> f32 {
@@ -228,7 +240,7 @@ fn log1p_parts(a: Dd) -> Dd {
     let p = select(1.0, a.hi, big);
     let q = select(a.hi, 1.0, big);
     let d = (p - u) + q;
-    let c = (d + a.lo) / u;
+    let c = div(d + a.lo, u);
     return log_core_dd(u, 0.0, c);
 }
 
@@ -246,7 +258,7 @@ fn lw_log1p(x: f32) -> f32 {
 // (f · value) · 2^n, rounded once where the result is normal.
 fn scaled_times(s: Scaled, f: f32) -> f32 {
     let p = f * s.val.hi;
-    var y = fma(f, s.val.hi, f * s.val.lo);
+    var y = fmadd(f, s.val.hi, f * s.val.lo);
     let plain = (abs(p) == inf()) | (f == 0.0);
     y = select(y, p, plain);
     return scale(y, s.t, s.n);
@@ -258,7 +270,7 @@ fn scaled_value(s: Scaled) -> f32 {
 
 // 1 / (hi + lo) as a double-f32.
 fn recip_dd(d: Dd) -> Dd {
-    let r = 1.0 / d.hi;
+    let r = div(1.0, d.hi);
     var e = fnma(r, d.hi, 1.0);
     e = fnma(r, d.lo, e);
     return Dd(r, r * e);
@@ -301,9 +313,9 @@ fn lw_sigmoid(x: f32) -> f32 {
 fn lw_tanh(x: f32) -> f32 {
     let a = abs(x);
     let x2 = x * x;
-    let small = fma(x * x2, poly_tanh_p(x2), x);
+    let small = fmadd(x * x2, poly_tanh_p(x2), x);
     let e = lw_exp(a + a);
-    let big = fnma(2.0, 1.0 / (e + 1.0), 1.0);
+    let big = fnma(2.0, div(1.0, e + 1.0), 1.0);
     let y = select(copysign(big, x), small, a < TANH_SMALL);
     return select(y, x, x == 0.0);
 }
@@ -320,8 +332,8 @@ fn erfc_tail(z_in: Dd, q_in: Dd) -> Scaled {
     let t = recip_dd(Dd(d_hi, d_lo));
     let u = t.hi - 0.375;
     let uq = poly_h_q(u);
-    let h_hi = fma(u, uq, H_C0_HI);
-    let h_lo = fma(u, uq, H_C0_HI - h_hi) + H_C0_LO;
+    let h_hi = fmadd(u, uq, H_C0_HI);
+    let h_lo = fmadd(u, uq, H_C0_HI - h_hi) + H_C0_LO;
     let ed = exp_dd(-q.hi, -q.lo);
     let val = dd_mul(dd_mul(ed.p, Dd(h_hi, h_lo)), t);
     return Scaled(Dd(select(val.hi, 0.0, far), select(val.lo, 0.0, far)), ed.red.t, ed.red.n);
@@ -336,7 +348,7 @@ fn erfc_tail_abs(x: f32) -> Scaled {
 // erf(x) on |x| < 1.5 as a double-f32.
 fn erf_small_dd(x: f32) -> Dd {
     let x2 = x * x;
-    let w = x * fma(x2, poly_erf_q(x2), ERF_C0_LO);
+    let w = x * fmadd(x2, poly_erf_q(x2), ERF_C0_LO);
     let p = two_prod(x, ERF_C0_HI);
     let s = fast_two_sum(p.hi, w);
     return Dd(s.hi, s.lo + p.lo);
@@ -344,7 +356,7 @@ fn erf_small_dd(x: f32) -> Dd {
 
 fn lw_erf(x: f32) -> f32 {
     let x2 = x * x;
-    var small = fma(x, ERF_C0_HI, x * fma(x2, poly_erf_q(x2), ERF_C0_LO));
+    var small = fmadd(x, ERF_C0_HI, x * fmadd(x2, poly_erf_q(x2), ERF_C0_LO));
     small = select(small, x, x == 0.0);
     let is_small = abs(x) < ERF_SMALL;
     if is_small {
@@ -372,7 +384,7 @@ fn lw_erfc(x: f32) -> f32 {
 fn lw_gelu(x: f32) -> f32 {
     let x2 = two_prod(x, x);
     let p = poly_phi_p(x2.hi);
-    var small = fma(x2.hi, p, fma(x2.lo, p, x * 0.5));
+    var small = fmadd(x2.hi, p, fmadd(x2.lo, p, x * 0.5));
     small = select(small, x, x == 0.0);
     let left = x <= -0.75;
     let right = x >= 0.75;
@@ -381,7 +393,7 @@ fn lw_gelu(x: f32) -> f32 {
     }
     let a = abs(x);
     let z_hi = a * RSQRT2_HI;
-    let z_lo = fma(a, RSQRT2_LO, fma(a, RSQRT2_HI, -z_hi));
+    let z_lo = fmadd(a, RSQRT2_LO, fmadd(a, RSQRT2_HI, -z_hi));
     let q = Dd(x2.hi * 0.5, x2.lo * 0.5);
     let tail = erfc_tail(Dd(z_hi, z_lo), q);
     let neg_half_a = a * -0.5;
@@ -390,7 +402,7 @@ fn lw_gelu(x: f32) -> f32 {
     let tc = select(tail.t, SHIFTER - 126.0, tail.n < -126.0);
     let s = pow2(tc);
     let sum = fast_two_sum(a, g.hi * s);
-    let y_right = sum.hi + fma(g.lo, s, sum.lo);
+    let y_right = sum.hi + fmadd(g.lo, s, sum.lo);
     var y = select(small, y_left, left);
     y = select(y, y_right, right);
     y = select(y, x, x == inf());

@@ -8,15 +8,15 @@ fn neg_inf_nan(x: f32, y: f32) -> f32 {
 // c·y for c = hi + lo, rounded once.
 fn mul_const(y: f32, c: Dd) -> f32 {
     let p = y * c.hi;
-    let r = fma(y, c.hi, y * c.lo);
+    let r = fmadd(y, c.hi, y * c.lo);
     return select(r, p, abs(p) == inf());
 }
 
 // (hi + lo)/6, rounded once (up to a last-bit tie).
 fn div6(hi: f32, lo: f32) -> f32 {
-    let q = hi / 6.0;
+    let q = div(hi, 6.0);
     let r = fnma(q, 6.0, hi) + lo;
-    return fma(r, 1.0 / 6.0, q);
+    return fmadd(r, 1.0 / 6.0, q);
 }
 
 fn softplus(x: f32) -> f32 {
@@ -32,11 +32,11 @@ fn gelu_tanh(x: f32) -> f32 {
     let xc = select(x, copysign(16.0, x), big);
     let q = two_prod(xc, xc);
     let m0 = two_prod(q.hi, GELU_TANH_C.hi);
-    let m_lo = fma(q.hi, GELU_TANH_C.lo, fma(q.lo, GELU_TANH_C.hi, m0.lo));
+    let m_lo = fmadd(q.hi, GELU_TANH_C.lo, fmadd(q.lo, GELU_TANH_C.hi, m0.lo));
     let w0 = two_sum(1.0, m0.hi);
     let w = Dd(w0.hi, w0.lo + m_lo);
     let k0 = two_prod(xc, GELU_TANH_K.hi);
-    let k = Dd(k0.hi, fma(xc, GELU_TANH_K.lo, k0.lo));
+    let k = Dd(k0.hi, fmadd(xc, GELU_TANH_K.lo, k0.lo));
     let z = dd_mul(k, w);
     var y = scaled_times(sigmoid_dd(z.hi, z.lo), xc);
     y = select(y, x, big & (x > 0.0));
@@ -132,8 +132,11 @@ fn op_hard_sigmoid(x: f32, p: vec4<f32>) -> f32 {
 fn op_hard_swish(x: f32, p: vec4<f32>) -> f32 {
     let s = two_sum(x, 3.0);
     let pr = two_prod(x, s.hi);
-    let mid = div6(pr.hi, fma(x, s.lo, pr.lo));
-    var y = select(mid, x * 0.0, s.hi <= 0.0);
+    let mid = div6(pr.hi, fmadd(x, s.lo, pr.lo));
+    // x·0 (−0 for negative x, NaN for −inf), written out: drivers fold a product with the
+    // constant 0 to +0 even under SignedZeroInfNanPreserve (Mesa 22.3 does).
+    let x_times_0 = select(copysign(0.0, x), nan(), x == -inf());
+    var y = select(mid, x_times_0, s.hi <= 0.0);
     y = select(y, x, x == 0.0);
     return select(y, x, s.hi >= 6.0);
 }
@@ -141,14 +144,14 @@ fn op_hard_swish(x: f32, p: vec4<f32>) -> f32 {
 fn op_softsign(x: f32, p: vec4<f32>) -> f32 {
     let d = two_sum(1.0, abs(x));
     let r = recip_dd(d);
-    let y = fma(x, r.hi, x * r.lo);
+    let y = fmadd(x, r.hi, x * r.lo);
     let huge = (abs(x) > 0x1p64f) & (abs(x) < inf());
     return select(y, copysign(1.0, x), huge);
 }
 
 fn op_sparse_plus(x: f32, p: vec4<f32>) -> f32 {
     let s = two_sum(x, 1.0);
-    let mid = fma(s.hi, s.hi, (s.hi + s.hi) * s.lo) * 0.25;
+    let mid = fmadd(s.hi, s.hi, (s.hi + s.hi) * s.lo) * 0.25;
     let y = select(mid, x, x >= 1.0);
     return select(y, 0.0, x <= -1.0);
 }
@@ -168,16 +171,16 @@ fn op_squareplus(x: f32, p: vec4<f32>) -> f32 {
     let se = two_sum(q.hi, b);
     var r = sqrt(se.hi);
     let res = fnma(r, r, se.hi) + (se.lo + q.lo);
-    var r_lo = res * (0.5 / r);
+    var r_lo = res * div(0.5, r);
     r_lo = select(r_lo, 0.0, r == 0.0);
     r = select(r, a, huge);
     r_lo = select(r_lo, 0.0, huge);
     let t = two_sum(x * 0.5, r * 0.5);
-    let pos = t.hi + fma(r_lo, 0.5, t.lo);
+    let pos = t.hi + fmadd(r_lo, 0.5, t.lo);
     let d = two_sum(r * 0.5, a * 0.5);
-    let inv = recip_dd(Dd(d.hi, fma(r_lo, 0.5, d.lo)));
+    let inv = recip_dd(Dd(d.hi, fmadd(r_lo, 0.5, d.lo)));
     let hb = 0.25 * b;
-    let neg = fma(hb, inv.hi, hb * inv.lo);
+    let neg = fmadd(hb, inv.hi, hb * inv.lo);
     var y = select(neg, pos, x >= 0.0);
     if b == 0.0 {
         y = relu(x);
@@ -193,7 +196,7 @@ fn op_elu(x: f32, p: vec4<f32>) -> f32 {
 }
 
 fn op_celu(x: f32, p: vec4<f32>) -> f32 {
-    let neg = p.x * lw_expm1(x / p.x) + 0.0;
+    let neg = p.x * lw_expm1(div(x, p.x)) + 0.0;
     return select(neg, x, x > 0.0);
 }
 
@@ -233,7 +236,7 @@ fn op_gelu_tanh(x: f32, p: vec4<f32>) -> f32 {
 
 fn op_gelu_fast(x: f32, p: vec4<f32>) -> f32 {
     let z = two_prod(x, GELU_FAST.hi);
-    let z_lo = fma(x, GELU_FAST.lo, z.lo);
+    let z_lo = fmadd(x, GELU_FAST.lo, z.lo);
     return neg_inf_nan(x, scaled_times(sigmoid_dd(z.hi, z_lo), x));
 }
 

@@ -39,9 +39,9 @@ fn dd_add(a: Dd, b: Dd) -> Dd {
 
 // (a.hi + a.lo) / (b.hi + b.lo) as a double-f32.
 fn dd_div(a: Dd, b: Dd) -> Dd {
-    let q = a.hi / b.hi;
+    let q = div(a.hi, b.hi);
     let r = fnma(q, b.hi, a.hi) + fnma(q, b.lo, a.lo);
-    return Dd(q, r / b.hi);
+    return Dd(q, div(r, b.hi));
 }
 
 fn flags_of(x: f32) -> u32 {
@@ -194,7 +194,7 @@ fn softmin(
 
 // log(s) for s = hi + lo ≥ 1, before its final rounding.
 fn log_sum(s: Dd) -> Dd {
-    return log_core_dd(s.hi, 0.0, s.lo / s.hi);
+    return log_core_dd(s.hi, 0.0, div(s.lo, s.hi));
 }
 
 @compute @workgroup_size(WORKGROUP)
@@ -274,7 +274,7 @@ fn standardize(
     let w = dd_add(v, Dd(rp.eps, 0.0));
     // √w in double-f32: one Newton correction of the f32 root.
     let r = sqrt(w.hi);
-    let r_lo = (fnma(r, r, w.hi) + w.lo) / (r + r);
+    let r_lo = div(fnma(r, r, w.hi) + w.lo, r + r);
     let root = Dd(r, select(r_lo, 0.0, r == 0.0));
     for (var j = lid; j < n; j += WORKGROUP) {
         let d0 = two_sum(src[base + j], -mu.hi);

@@ -32,6 +32,33 @@ pub(crate) enum Kernel {
         inplace: bool,
     },
     Rows(&'static str),
+    /// The fused-fma probe.
+    Probe,
+}
+
+/// How an entry point uses a binding of group 0.
+#[derive(Clone, Copy)]
+enum Binding {
+    Read,
+    ReadWrite,
+    Uniform,
+}
+
+/// The bindings each entry point declares (kernels/map_*.wgsl, kernels/rows.wgsl).
+fn bindings_of(kernel: Kernel) -> &'static [(u32, Binding)] {
+    match kernel {
+        Kernel::Map { inplace: true, .. } => &[(2, Binding::Uniform), (3, Binding::ReadWrite)],
+        Kernel::Map { .. } | Kernel::Rows(_) | Kernel::Probe => &[
+            (0, Binding::Read),
+            (1, Binding::ReadWrite),
+            (2, Binding::Uniform),
+        ],
+    }
+}
+
+/// The binding numbers of [`bindings_of`], ascending.
+fn binding_numbers(kernel: Kernel) -> Vec<u32> {
+    bindings_of(kernel).iter().map(|&(b, _)| b).collect()
 }
 
 /// A GPU device with its queue and compiled pipelines.
@@ -44,6 +71,10 @@ pub struct Gpu {
     info: wgpu::AdapterInfo,
     pub(crate) max_binding: u64,
     max_groups: u32,
+    /// Kernels go to the driver as SPIR-V with IEEE (`NoContraction`) arithmetic.
+    exact: bool,
+    /// The device's `fma` rounds once (else the kernels emulate it).
+    fused_fma: bool,
     pipelines: Mutex<HashMap<Kernel, Arc<wgpu::ComputePipeline>>>,
 }
 
@@ -109,21 +140,50 @@ impl Gpu {
             }
         };
         let limits = adapter.limits();
+        let info = adapter.get_info();
+        // Vulkan: IEEE SPIR-V through a passthrough module (see `spirv`).
+        let exact = info.backend == wgpu::Backend::Vulkan
+            && adapter.features().contains(wgpu::Features::PASSTHROUGH_SHADERS);
+        let features = if exact {
+            wgpu::Features::PASSTHROUGH_SHADERS
+        } else {
+            wgpu::Features::empty()
+        };
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("lanewise"),
+            required_features: features,
             required_limits: limits.clone(),
             ..Default::default()
         }))
         .map_err(|e| GpuError::RequestDevice(e.to_string()))?;
-        Ok(Gpu {
+        Gpu {
             device,
             queue,
-            info: adapter.get_info(),
+            info,
+            exact,
+            fused_fma: true,
             max_binding: u64::from(limits.max_storage_buffer_binding_size)
                 .min(limits.max_buffer_size),
             max_groups: limits.max_compute_workgroups_per_dimension,
             pipelines: Mutex::new(HashMap::new()),
-        })
+        }
+        .with_fma_probe()
+    }
+
+    /// Runs the fma probe and records whether the device's `fma` is fused.
+    fn with_fma_probe(mut self) -> Result<Gpu, GpuError> {
+        let one = 1.0 + f32::EPSILON * 2048.0; // 1 + 2^-12
+        let src = self.upload(&[one, -(1.0 + f32::EPSILON * 4096.0)])?;
+        let dst = self.zeros(Dtype::F32, 1)?;
+        let pipeline = self.pipeline(Kernel::Probe)?;
+        self.dispatch(&pipeline, &[(0, src.raw()), (1, dst.raw())], &[0; 16], 2, 1);
+        let y: Vec<f32> = self.download(&dst)?;
+        self.fused_fma = y[0] == f32::EPSILON / 2.0;
+        self.pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Ok(self)
     }
 
     /// The adapter: name, backend and device type, e.g. `llvmpipe (LLVM 15.0.6, 256 bits)
@@ -136,9 +196,48 @@ impl Gpu {
     /// ```
     pub fn describe(&self) -> String {
         format!(
-            "{} ({:?}, {:?})",
-            self.info.name, self.info.backend, self.info.device_type
+            "{} ({:?}, {:?}, {}, {})",
+            self.info.name,
+            self.info.backend,
+            self.info.device_type,
+            if self.exact {
+                "IEEE SPIR-V"
+            } else {
+                "WGSL, driver float rules"
+            },
+            if self.fused_fma {
+                "fused fma"
+            } else {
+                "emulated fma"
+            }
         )
+    }
+
+    /// Whether kernels run with IEEE arithmetic as written: true on Vulkan, where lanewise
+    /// compiles them to SPIR-V with every float operation marked `NoContraction`. Elsewhere
+    /// (Metal, DX12) the driver compiles the WGSL under its own float rules (Metal: fast
+    /// math), and the published bounds are not verified (see the README).
+    ///
+    /// ```no_run
+    /// # let gpu = lanewise::gpu::Gpu::new()?;
+    /// assert!(gpu.is_exact());
+    /// # Ok::<(), lanewise::gpu::GpuError>(())
+    /// ```
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// Whether the device's `fma` rounds once (probed when the device opens). Where it does
+    /// not (Mesa's lavapipe computes a product then a sum, as WGSL and Vulkan allow), the
+    /// kernels use an exact-product emulation, so the results stay those of a fused fma.
+    ///
+    /// ```no_run
+    /// # let gpu = lanewise::gpu::Gpu::new()?;
+    /// println!("fused fma: {}", gpu.has_fused_fma());
+    /// # Ok::<(), lanewise::gpu::GpuError>(())
+    /// ```
+    pub fn has_fused_fma(&self) -> bool {
+        self.fused_fma
     }
 
     /// The wgpu device and queue, to interleave lanewise kernels with the caller's own work
@@ -180,27 +279,65 @@ impl Gpu {
             Kernel::Map { op, dtype, inplace } => {
                 let info = crate::table::find(op).expect("kernel names come from the table");
                 let entry = if inplace { "map_inplace" } else { "map" };
-                (format!("{op}/{dtype}"), shaders::map_source(info, dtype), entry)
+                let source = shaders::map_source(info, dtype, self.fused_fma);
+                (format!("{op}/{dtype}"), source, entry)
             }
-            Kernel::Rows(entry) => (format!("rows/{entry}"), shaders::rows_source(), entry),
+            Kernel::Rows(entry) => (
+                format!("rows/{entry}"),
+                shaders::rows_source(self.fused_fma),
+                entry,
+            ),
+            Kernel::Probe => ("fma probe".to_string(), shaders::fma_probe_source(), "probe"),
         };
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let module = self
-            .device
-            .create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(&label),
-                source: wgpu::ShaderSource::Wgsl(source.into()),
-            });
-        let pipeline = self
-            .device
-            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(&label),
-                layout: None,
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            });
+        let pipeline = if self.exact {
+            let words = super::spirv::compile(&source, entry, &binding_numbers(kernel)).map_err(|message| GpuError::Shader {
+                kernel: label.clone(),
+                message,
+            })?;
+            // SAFETY: the words are naga's own SPIR-V for a module naga has validated, with
+            // only NoContraction decorations added, compiled with bounds-restricted indexing;
+            // `layout` declares exactly the bindings the entry point uses (`bindings_of`).
+            let module = unsafe {
+                self.device
+                    .create_shader_module_passthrough(wgpu::ShaderModuleDescriptorPassthrough {
+                        label: Some(&label),
+                        entry_points: vec![wgpu::PassthroughShaderEntryPoint {
+                            name: entry.into(),
+                            workgroup_size: (WORKGROUP, 1, 1),
+                        }]
+                        .into(),
+                        spirv: Some(words.into()),
+                        ..Default::default()
+                    })
+            };
+            let layout = self.layout(kernel);
+            self.device
+                .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(&label),
+                    layout: Some(&layout),
+                    module: &module,
+                    entry_point: Some(entry),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+        } else {
+            let module = self
+                .device
+                .create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(&label),
+                    source: wgpu::ShaderSource::Wgsl(source.into()),
+                });
+            self.device
+                .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(&label),
+                    layout: None,
+                    module: &module,
+                    entry_point: Some(entry),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+        };
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Shader {
                 kernel: label,
@@ -210,6 +347,47 @@ impl Gpu {
         let pipeline = Arc::new(pipeline);
         cache.insert(kernel, pipeline.clone());
         Ok(pipeline)
+    }
+
+    /// The pipeline layout of `kernel`'s entry point: (binding, kind) as the WGSL declares.
+    fn layout(&self, kernel: Kernel) -> wgpu::PipelineLayout {
+        let entries: Vec<wgpu::BindGroupLayoutEntry> = bindings_of(kernel)
+            .iter()
+            .map(|&(binding, ty)| wgpu::BindGroupLayoutEntry {
+                binding,
+                visibility: wgpu::ShaderStages::COMPUTE,
+                ty: match ty {
+                    Binding::Read => wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Storage { read_only: true },
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    Binding::ReadWrite => wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Storage { read_only: false },
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    Binding::Uniform => wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                },
+                count: None,
+            })
+            .collect();
+        let group = self
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: None,
+                entries: &entries,
+            });
+        self.device
+            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: None,
+                bind_group_layouts: &[Some(&group)],
+                immediate_size: 0,
+            })
     }
 
     /// Records and submits one dispatch of `pipeline` over `items` invocations (rounded up

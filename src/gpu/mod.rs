@@ -28,10 +28,12 @@
 //! feature (`SHADER_F16`) is needed and the result does not depend on the GPU's conversion
 //! rounding.
 
+pub mod accuracy;
 mod buffer;
 mod device;
 mod rows;
 mod shaders;
+mod spirv;
 
 pub use buffer::{GpuBuffer, GpuElement};
 pub use device::{Gpu, GpuOptions};
@@ -127,21 +129,33 @@ impl std::error::Error for GpuError {}
 
 /// The WGSL source of one elementwise function's kernel for one element type: the generated
 /// [`prelude`], the math library and the entry points `map` (binding 0 → 1, parameters at
-/// binding 2) and `map_inplace` (binding 3). `None` for an unknown name.
+/// binding 2) and `map_inplace` (binding 3). `None` for an unknown name. This is the
+/// variant for devices with a fused `fma`; [`map_shader_emulated_fma`] is the other.
 ///
 /// ```
 /// let src = lanewise::gpu::map_shader("gelu", lanewise::gpu::Dtype::F32).unwrap();
 /// assert!(src.contains("fn op_gelu("));
 /// ```
 pub fn map_shader(name: &str, dtype: Dtype) -> Option<String> {
-    crate::table::find(name).map(|op| shaders::map_source(op, dtype))
+    crate::table::find(name).map(|op| shaders::map_source(op, dtype, true))
 }
 
-/// The WGSL source of the row-wise kernels (entry points named as [`RowFn::entry_point`]).
+/// [`map_shader`] for devices whose `fma` is not fused (an exact-product emulation).
 ///
 /// ```
-/// assert!(lanewise::gpu::rows_shader().contains("fn softmax("));
+/// let src = lanewise::gpu::map_shader_emulated_fma("exp", lanewise::gpu::Dtype::F32).unwrap();
+/// assert!(src.contains("fn split("));
 /// ```
-pub fn rows_shader() -> String {
-    shaders::rows_source()
+pub fn map_shader_emulated_fma(name: &str, dtype: Dtype) -> Option<String> {
+    crate::table::find(name).map(|op| shaders::map_source(op, dtype, false))
+}
+
+/// The WGSL source of the row-wise kernels (entry points named as [`RowFn::entry_point`]);
+/// `fused_fma` as for [`map_shader`] / [`map_shader_emulated_fma`].
+///
+/// ```
+/// assert!(lanewise::gpu::rows_shader(true).contains("fn softmax("));
+/// ```
+pub fn rows_shader(fused_fma: bool) -> String {
+    shaders::rows_source(fused_fma)
 }

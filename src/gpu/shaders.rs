@@ -23,6 +23,13 @@ const MAP_HALF: &str = include_str!("../../kernels/map_half.wgsl");
 const F16: &str = include_str!("../../kernels/f16.wgsl");
 const BF16: &str = include_str!("../../kernels/bf16.wgsl");
 const ROWS: &str = include_str!("../../kernels/rows.wgsl");
+const FMA_FUSED: &str = include_str!("../../kernels/fma_fused.wgsl");
+const FMA_EMULATED: &str = include_str!("../../kernels/fma_emulated.wgsl");
+
+/// The `fmadd` of the kernels: the WGSL `fma` builtin (`fused`), or its emulation.
+fn fmadd(fused: bool) -> &'static str {
+    if fused { FMA_FUSED } else { FMA_EMULATED }
+}
 
 /// An f32 as an exact WGSL literal: `0x1.8p+1f` for 3, `0.0f` / `-0.0f` for zeros.
 ///
@@ -70,7 +77,7 @@ impl Prelude {
         writeln!(self.0, "fn poly_{lower}(x: f32) -> f32 {{").unwrap();
         writeln!(self.0, "    var acc = {name}_{};", n - 1).unwrap();
         for i in (0..n - 1).rev() {
-            writeln!(self.0, "    acc = fma(acc, x, {name}_{i});").unwrap();
+            writeln!(self.0, "    acc = fmadd(acc, x, {name}_{i});").unwrap();
         }
         writeln!(self.0, "    return acc;\n}}").unwrap();
     }
@@ -130,8 +137,9 @@ pub fn prelude() -> String {
 }
 
 /// The complete WGSL module of one elementwise function for one storage type: prelude,
-/// math library, functions, the entry points `map` and `map_inplace`.
-pub(crate) fn map_source(op: &OpInfo, dtype: Dtype) -> String {
+/// math library, functions, the entry points `map` and `map_inplace`; `fused` picks the
+/// `fmadd` (the device's fused `fma`, or its emulation).
+pub(crate) fn map_source(op: &OpInfo, dtype: Dtype, fused: bool) -> String {
     let storage = match dtype {
         Dtype::F32 => MAP_F32.to_string(),
         Dtype::F16 => format!("{MAP_HALF}\n{F16}"),
@@ -144,12 +152,24 @@ pub(crate) fn map_source(op: &OpInfo, dtype: Dtype) -> String {
         format!("return canon(op_{}(x, p));", op.name)
     };
     format!(
-        "{}\n{MATH}\n{OPS}\n{storage}\nfn apply(x: f32, p: vec4<f32>) -> f32 {{\n    {body}\n}}\n",
-        prelude()
+        "{}\n{}\n{MATH}\n{OPS}\n{storage}\nfn apply(x: f32, p: vec4<f32>) -> f32 {{\n    {body}\n}}\n",
+        prelude(),
+        fmadd(fused)
     )
 }
 
 /// The WGSL module of the row-wise functions (f32 storage).
-pub(crate) fn rows_source() -> String {
-    format!("{}\n{MATH}\n{ROWS}", prelude())
+pub(crate) fn rows_source(fused: bool) -> String {
+    format!("{}\n{}\n{MATH}\n{ROWS}", prelude(), fmadd(fused))
+}
+
+/// A one-invocation module that stores `fma(1 + 2^-12, 1 + 2^-12, −(1 + 2^-11))` (exactly
+/// 2^-24 when fused, 0 when the product is rounded first) at binding 1.
+pub(crate) fn fma_probe_source() -> String {
+    "@group(0) @binding(0) var<storage, read> src: array<f32>;\n\
+     @group(0) @binding(1) var<storage, read_write> dst: array<f32>;\n\
+     @group(0) @binding(2) var<uniform> unused: vec4<f32>;\n\
+     @compute @workgroup_size(1)\n\
+     fn probe() { dst[0] = fma(src[0], src[0], src[1]) + unused.x; }\n"
+        .to_string()
 }
