@@ -57,15 +57,24 @@ fn fnma(a: f32, b: f32, c: f32) -> f32 {
     return fmadd(-a, b, c);
 }
 
-// a / b correctly rounded (up to rare double-rounding ties), as the CPU's division is:
-// Vulkan allows `/` an error of 2.5 ulp and Mesa computes a·(1/b), so the quotient is
-// corrected once by its exact remainder. An infinite, zero or NaN quotient is the plain one.
+// a / b correctly rounded, as the CPU's division is: Vulkan allows `/` an error of 2.5 ulp
+// and Mesa computes a·(1/b). The quotient is corrected by its exact remainder, then the
+// neighbour on the remainder's side is taken if its remainder is smaller (ties to even). An
+// infinite, zero or NaN quotient is the plain one.
 fn div(a: f32, b: f32) -> f32 {
-    let q = a / b;
-    let r = fnma(q, b, a);
-    let fixed = fmadd(r, 1.0 / b, q);
-    let ok = (abs(q) < inf()) & (q != 0.0) & (abs(b) < inf());
-    return select(q, fixed, ok);
+    let q0 = a / b;
+    let q1 = fmadd(fnma(q0, b, a), 1.0 / b, q0);
+    let r1 = fnma(q1, b, a);
+    // The neighbour of q1 towards a/b (r1/b > 0: towards +inf).
+    let up = (r1 > 0.0) == (b > 0.0);
+    let step = select(0xffffffffu, 1u, up == (q1 > 0.0));
+    let q2 = bitcast<f32>(bitcast<u32>(q1) + step);
+    let r2 = fnma(q2, b, a);
+    let even2 = (bitcast<u32>(q2) & 1u) == 0u;
+    let take2 = (abs(r2) < abs(r1)) | ((abs(r2) == abs(r1)) & even2);
+    let q = select(q1, q2, take2 & (r1 != 0.0));
+    let ok = (abs(q0) < inf()) & (q0 != 0.0) & (abs(b) < inf()) & (abs(q1) < inf()) & (q1 != 0.0);
+    return select(q0, q, ok);
 }
 
 fn relu(x: f32) -> f32 {

@@ -67,9 +67,7 @@ pub(crate) fn compile(source: &str, entry: &str, bindings: &[u32]) -> Result<Vec
     };
     let words = naga::back::spv::write_vec(&module, &info, &opts, Some(&pipeline))
         .map_err(|e| e.to_string())?;
-    let w = make_ieee(&words);
-    if let Some(p) = std::env::var_os("LW_DUMP") { std::fs::write(p, w.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()).unwrap(); }
-    Ok(w)
+    Ok(make_ieee(&words))
 }
 
 /// Splits a SPIR-V module (after its 5-word header) into instructions.
