@@ -1,25 +1,23 @@
-use lanewise::gpu::Gpu;
+use lanewise::gpu::{Gpu, RowFn, accuracy::{sweep_rows, row_reference}};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let op = lanewise::table::find(&args[0]).unwrap();
     let gpu = Gpu::new()?;
-    let xs: Vec<f32> = (0..(1u64 << 32)).step_by(4097).map(|b| f32::from_bits(b as u32)).collect();
-    let mut g = vec![0.0f32; xs.len()];
-    gpu.map_slice(op.name, &xs, &mut g, &[])?;
-    let mut c = vec![0.0f32; xs.len()];
-    (op.run)(&xs, &mut c, &op.defaults());
-    let mut k = 0;
-    let mut hist = std::collections::BTreeMap::new();
-    for i in 0..xs.len() {
-        if g[i].to_bits() != c[i].to_bits() && !(g[i].is_nan() && c[i].is_nan()) {
-            *hist.entry(xs[i].to_bits() >> 23).or_insert(0) += 1;
-            if k < 8 || (k % 50000 == 0) {
-            let r = op.reference(xs[i] as f64, &op.defaults().iter().map(|&p| p as f64).collect::<Vec<_>>());
-            println!("x={:e} ({:08x}) gpu={:e} cpu={:e} ref={:e}", xs[i], xs[i].to_bits(), g[i], c[i], r);
+    let mut seed = 0x1234_5678_9abc_def0u64;
+    let mut rnd = move || { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; (seed >> 11) as f64 / (1u64 << 53) as f64 };
+    for n in [1usize, 2, 3, 7, 255, 256, 257, 1000, 4096, 65536] {
+        let rows = ((1 << 14) / n.max(1)).clamp(2, 64);
+        for scale in [1.0f64, 10.0, 100.0] {
+            let x: Vec<f32> = (0..rows * n).map(|_| ((rnd() * 2.0 - 1.0) * scale) as f32).collect();
+            for f in RowFn::ALL {
+                if f == RowFn::Glu && n % 2 == 1 { continue; }
+                let st = sweep_rows(&gpu, f, &x, n)?;
+                println!("n={n:6} scale={scale:5} {:12} max {:.3} ulp at {:e} (mean {:.4}) specials {}", f.name(), st.max_ulp, st.worst_input, st.mean_ulp(), st.special_mismatches);
             }
-            k += 1;
         }
     }
-    println!("exponent fields with mismatches: {:?}", hist.iter().map(|(e, n)| format!("{e:x}:{n}")).collect::<Vec<_>>().join(" "));
+    // logsumexp cancellation
+    let x = [-0.6931472f32, -0.6931472];
+    let mut y = [0.0f32];
+    gpu.rows_slice(RowFn::Logsumexp, &x, &mut y, 2)?;
+    println!("lse cancel: {:e} ref {:e}", y[0], row_reference(RowFn::Logsumexp, &x)[0]);
     Ok(())
 }
