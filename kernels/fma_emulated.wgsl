@@ -2,8 +2,7 @@
 // Mesa's lavapipe does it). The product is formed exactly as ph + pl by Veltkamp–Dekker
 // splitting, the sum by TwoSum, then rounded: the correctly rounded fma except in rare
 // double-rounding ties. Infinite or NaN operands take the plain a·b + c, whose special
-// values are the fma's; so does a zero result, whose sign the plain sum gets right (−0 only
-// from −0 + −0).
+// values are the fma's.
 //
 // NOTE: exact only under IEEE evaluation as written (the SPIR-V path marks every operation
 // NoContraction); a compiler that reassociates turns pl into 0.
@@ -58,5 +57,8 @@ fn fmadd(a: f32, b: f32, c: f32) -> f32 {
     }
     r = r * select(1.0, 0x1p64f, ka < 1.0) * select(1.0, 0x1p64f, kb < 1.0);
     let finite = (abs(a) < inf()) & (abs(b) < inf()) & (abs(c) < inf());
-    return select(plain, r, finite & (r != 0.0));
+    // A zero result has the sign of the exact value when that is not zero (it underflowed),
+    // else the plain sum's (−0 only from −0 + −0).
+    let zero = select(plain, copysign(0.0, e.hi), e.hi != 0.0);
+    return select(plain, select(zero, r, r != 0.0), finite);
 }

@@ -43,9 +43,16 @@ fn nan() -> f32 {
     return bitcast<f32>(NAN_BITS);
 }
 
+// NaN test on the bits: Mesa folds `x != x` to false and `x + 0` to x even under
+// SignedZeroInfNanPreserve, so NaN and signed-zero logic that the CPU writes with float
+// compares is written with integer ones here.
+fn is_nan(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
 // One NaN for every input NaN (the CPU kernels return the canonical quiet NaN).
 fn canon(y: f32) -> f32 {
-    return select(nan(), y, y == y);
+    return select(y, nan(), is_nan(y));
 }
 
 fn copysign(a: f32, s: f32) -> f32 {

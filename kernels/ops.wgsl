@@ -185,7 +185,7 @@ fn op_squareplus(x: f32, p: vec4<f32>) -> f32 {
     if b == 0.0 {
         y = relu(x);
     }
-    y = select(x, y, x == x);
+    y = select(y, x, is_nan(x));
     y = select(y, x, x == inf());
     return select(y, nan(), x == -inf());
 }
@@ -196,7 +196,9 @@ fn op_elu(x: f32, p: vec4<f32>) -> f32 {
 }
 
 fn op_celu(x: f32, p: vec4<f32>) -> f32 {
-    let neg = p.x * lw_expm1(div(x, p.x)) + 0.0;
+    // + 0 turns −0 into +0 (written as a select: drivers drop a `+ 0.0`).
+    var neg = p.x * lw_expm1(div(x, p.x));
+    neg = select(neg, 0.0, neg == 0.0);
     return select(neg, x, x > 0.0);
 }
 

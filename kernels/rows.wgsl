@@ -45,7 +45,7 @@ fn dd_div(a: Dd, b: Dd) -> Dd {
 }
 
 fn flags_of(x: f32) -> u32 {
-    var f = select(0u, HAS_NAN, x != x);
+    var f = select(0u, HAS_NAN, is_nan(x));
     f |= select(0u, HAS_POS_INF, x == inf());
     f |= select(0u, HAS_NEG_INF, x == -inf());
     return f;
@@ -257,29 +257,40 @@ fn standardize(
     let n = rp.n;
     let base = row * n;
     let nf = f32(n);
+    // Rows whose squares would overflow (or underflow) are standardized scaled by c = 2^-96
+    // (or 2^64), exactly: (x·c − μ·c) / √(v·c² + ε·c²) is the same quotient (ε·c² may
+    // underflow next to a huge row's variance; a zero deviation then still gives 0).
+    var amax = 0.0;
+    for (var j = lid; j < n; j += WORKGROUP) {
+        let a = abs(src[base + j]);
+        amax = select(amax, a, a > amax);
+    }
+    let big = wg_max(lid, amax);
+    let c = select(select(1.0, 0x1p64f, (big < 0x1p-60f) & (big > 0.0)), 0x1p-96f, big > 0x1p60f);
     // μ = Σx / n in double-f32.
     var acc = Dd(0.0, 0.0);
     for (var j = lid; j < n; j += WORKGROUP) {
-        acc = dd_add(acc, Dd(src[base + j], 0.0));
+        acc = dd_add(acc, Dd(src[base + j] * c, 0.0));
     }
     let mu = dd_div(wg_sum(lid, acc), Dd(nf, 0.0));
     // v = Σ(x − μ)² / n (two passes: JAX's algorithm="stable"), then w = v + ε.
     var sq = Dd(0.0, 0.0);
     for (var j = lid; j < n; j += WORKGROUP) {
-        let d0 = two_sum(src[base + j], -mu.hi);
+        let d0 = two_sum(src[base + j] * c, -mu.hi);
         let d = Dd(d0.hi, d0.lo - mu.lo);
         sq = dd_add(sq, dd_mul(d, d));
     }
     let v = dd_div(wg_sum(lid, sq), Dd(nf, 0.0));
-    let w = dd_add(v, Dd(rp.eps, 0.0));
+    let w = dd_add(v, Dd(rp.eps * c * c, 0.0));
     // √w in double-f32: one Newton correction of the f32 root.
     let r = sqrt(w.hi);
     let r_lo = div(fnma(r, r, w.hi) + w.lo, r + r);
     let root = Dd(r, select(r_lo, 0.0, r == 0.0));
     for (var j = lid; j < n; j += WORKGROUP) {
-        let d0 = two_sum(src[base + j], -mu.hi);
+        let d0 = two_sum(src[base + j] * c, -mu.hi);
         let d = Dd(d0.hi, d0.lo - mu.lo);
-        dst[base + j] = dd_round(dd_div(d, root));
+        let y = dd_round(dd_div(d, root));
+        dst[base + j] = select(y, 0.0, (d.hi == 0.0) & (rp.eps > 0.0));
     }
 }
 

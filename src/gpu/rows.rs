@@ -68,6 +68,22 @@ impl RowFn {
         self.name()
     }
 
+    /// Published max error on the GPU, in f32 ulps of the result (tested on lavapipe over
+    /// random and adversarial rows). For [`RowFn::Logsumexp`] it holds where the result does
+    /// not cancel; where `max + log Σ` cancels (the result far below |max|), the error is at
+    /// most 2^-28·|max| absolute: `log Σ` carries the ~2^-27 relative error of the log
+    /// polynomial's tail term.
+    ///
+    /// ```
+    /// assert_eq!(lanewise::gpu::RowFn::Softmax.ulp_bound(), 1.0);
+    /// ```
+    pub fn ulp_bound(self) -> f64 {
+        match self {
+            RowFn::Logsumexp | RowFn::LogSoftmax => 1.5,
+            _ => 1.0,
+        }
+    }
+
     /// Output length for an input of `len` elements in rows of `row_len`.
     ///
     /// ```
