@@ -13,8 +13,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut c = vec![0.0f32; xs.len()];
     (op.run)(&xs, &mut c, &op.defaults());
     for i in 0..xs.len() {
-        let r = op.reference(xs[i] as f64, &op.defaults().iter().map(|&p| p as f64).collect::<Vec<_>>());
-        println!("x={:e} gpu={:e} ({:08x}) cpu={:e} ({:08x}) ref={:e}", xs[i], g[i], g[i].to_bits(), c[i], c[i].to_bits(), r);
+        let r = op.reference(
+            xs[i] as f64,
+            &op.defaults().iter().map(|&p| p as f64).collect::<Vec<_>>(),
+        );
+        println!(
+            "x={:e} gpu={:e} ({:08x}) cpu={:e} ({:08x}) ref={:e}",
+            xs[i],
+            g[i],
+            g[i].to_bits(),
+            c[i],
+            c[i].to_bits(),
+            r
+        );
     }
     Ok(())
 }

@@ -13,10 +13,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let names: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let gpu = Gpu::new()?;
-    println!("adapter: {}; f32 every {step}th bit pattern; f16/bf16 all 65,536\n", gpu.describe());
-    println!("| function | CPU bound | GPU f32 max ulp | worst x | = CPU bits | f16 max | f16 CR | bf16 max | bf16 CR |");
+    println!(
+        "adapter: {}; f32 every {step}th bit pattern; f16/bf16 all 65,536\n",
+        gpu.describe()
+    );
+    println!(
+        "| function | CPU bound | GPU f32 max ulp | worst x | = CPU bits | f16 max | f16 CR | bf16 max | bf16 CR |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for op in OPS.iter().filter(|op| names.is_empty() || names.contains(&op.name)) {
+    for op in OPS
+        .iter()
+        .filter(|op| names.is_empty() || names.contains(&op.name))
+    {
         let p = op.defaults();
         let t = std::time::Instant::now();
         let f = sweep(&gpu, op, &p, Dtype::F32, step, threads)?;

@@ -77,13 +77,9 @@ fn naga_translates_every_kernel_to_msl_and_spirv() {
         )
         .unwrap_or_else(|e| panic!("{label}: MSL translation failed: {e}"));
         assert!(msl.contains("kernel void"), "{label}: no kernel in MSL");
-        let spv = naga::back::spv::write_vec(
-            &module,
-            &info,
-            &naga::back::spv::Options::default(),
-            None,
-        )
-        .unwrap_or_else(|e| panic!("{label}: SPIR-V translation failed: {e}"));
+        let spv =
+            naga::back::spv::write_vec(&module, &info, &naga::back::spv::Options::default(), None)
+                .unwrap_or_else(|e| panic!("{label}: SPIR-V translation failed: {e}"));
         assert_eq!(spv[0], 0x0723_0203, "{label}: not SPIR-V");
     }
 }
@@ -93,7 +89,17 @@ fn naga_translates_every_kernel_to_msl_and_spirv() {
 #[test]
 fn kernels_use_no_builtin_transcendentals() {
     let banned = [
-        "exp", "exp2", "log", "log2", "tanh", "sinh", "cosh", "pow", "inverseSqrt", "sin", "cos",
+        "exp",
+        "exp2",
+        "log",
+        "log2",
+        "tanh",
+        "sinh",
+        "cosh",
+        "pow",
+        "inverseSqrt",
+        "sin",
+        "cos",
     ];
     for (label, src) in all_modules() {
         // Comments mention the functions they compute (`// log(1 + x)`): code only.
@@ -140,9 +146,15 @@ fn prelude_constants_are_bit_exact() {
         }
     };
     let mut checked = 0;
-    for line in p.lines().filter(|l| l.starts_with("const ") && l.contains("f32") || l.contains(": Dd")) {
+    for line in p
+        .lines()
+        .filter(|l| l.starts_with("const ") && l.contains("f32") || l.contains(": Dd"))
+    {
         let name = line["const ".len()..].split(':').next().unwrap();
-        let comment = line.split("// ").nth(1).unwrap_or_else(|| panic!("no value comment: {line}"));
+        let comment = line
+            .split("// ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no value comment: {line}"));
         let want: Vec<u32> = comment
             .split(" + ")
             .map(|v| v.trim().parse::<f32>().unwrap().to_bits())
@@ -179,7 +191,11 @@ fn elementwise_f32_dense_sweep() {
             r.stats.worst_input,
             op.ulp_f32
         );
-        assert_eq!(r.cpu_identical, r.stats.count, "{}: bits differ from the CPU", op.name);
+        assert_eq!(
+            r.cpu_identical, r.stats.count,
+            "{}: bits differ from the CPU",
+            op.name
+        );
     }
 }
 
@@ -193,7 +209,10 @@ fn elementwise_half_exhaustive() {
         for d in [Dtype::F16, Dtype::Bf16] {
             let r = sweep(g, op, &op.defaults(), d, 1, threads()).unwrap();
             let cr = 100.0 * r.stats.correctly_rounded as f64 / r.stats.count as f64;
-            eprintln!("{:14} {d}: max {:.3} ulp, {cr:.3}% correctly rounded", op.name, r.stats.max_ulp);
+            eprintln!(
+                "{:14} {d}: max {:.3} ulp, {cr:.3}% correctly rounded",
+                op.name, r.stats.max_ulp
+            );
             assert_eq!(r.stats.count, 65536);
             assert!(
                 r.stats.max_ulp <= 1.0,
@@ -202,7 +221,11 @@ fn elementwise_half_exhaustive() {
                 r.stats.max_ulp,
                 r.stats.worst_input
             );
-            assert_eq!(r.cpu_identical, 65536, "{} {d}: differs from the CPU rounded", op.name);
+            assert_eq!(
+                r.cpu_identical, 65536,
+                "{} {d}: differs from the CPU rounded",
+                op.name
+            );
         }
     }
 }
@@ -263,7 +286,8 @@ fn special_values_match_the_cpu() {
     }
     // identity keeps NaN payloads.
     let mut y = [0.0f32; 1];
-    g.map_slice("identity", &[f32::from_bits(0x7fc0_1234)], &mut y, &[]).unwrap();
+    g.map_slice("identity", &[f32::from_bits(0x7fc0_1234)], &mut y, &[])
+        .unwrap();
     assert_eq!(y[0].to_bits(), 0x7fc0_1234);
 }
 
@@ -297,7 +321,9 @@ fn parameters_reach_the_kernel() {
 }
 
 fn inputs(n: usize) -> Vec<f32> {
-    (0..n).map(|i| ((i as f32) * 0.618_034).sin() * 12.0).collect()
+    (0..n)
+        .map(|i| ((i as f32) * 0.618_034).sin() * 12.0)
+        .collect()
 }
 
 /// Lengths around the workgroup size (and odd lengths for the packed half types), empty
@@ -333,7 +359,9 @@ fn lengths_not_multiple_of_the_workgroup() {
 fn large_dispatch_uses_the_whole_grid() {
     let g = gpu();
     let n = 65_536 * 256 + 3;
-    let x: Vec<f32> = (0..n).map(|i| if i % 2 == 0 { -(i as f32) } else { i as f32 }).collect();
+    let x: Vec<f32> = (0..n)
+        .map(|i| if i % 2 == 0 { -(i as f32) } else { i as f32 })
+        .collect();
     let mut y = vec![f32::NAN; n];
     g.map_slice("relu", &x, &mut y, &[]).unwrap();
     for (i, (&a, &b)) in x.iter().zip(&y).enumerate() {
@@ -393,7 +421,9 @@ fn errors_are_reported() {
 }
 
 #[test]
-#[should_panic(expected = "lanewise::gpu::map(gelu): input has 3 f32 elements but output has 2 f32")]
+#[should_panic(
+    expected = "lanewise::gpu::map(gelu): input has 3 f32 elements but output has 2 f32"
+)]
 fn mismatched_lengths_panic() {
     let g = gpu();
     let a = g.upload(&[1.0f32; 3]).unwrap();
@@ -487,7 +517,12 @@ fn rows_adversarial_within_bounds() {
         vec![1e-40, -1e-40, 2e-45, 0.0],
     ];
     for row in &cases {
-        for f in [RowFn::Softmax, RowFn::Softmin, RowFn::LogSoftmax, RowFn::Standardize { epsilon: 1e-5 }] {
+        for f in [
+            RowFn::Softmax,
+            RowFn::Softmin,
+            RowFn::LogSoftmax,
+            RowFn::Standardize { epsilon: 1e-5 },
+        ] {
             let y = run_row(f, row);
             let r = row_reference(f, row);
             for (i, (&yv, &rv)) in y.iter().zip(&r).enumerate() {
@@ -538,15 +573,30 @@ fn rows_special_values() {
     assert_eq!(run_row(RowFn::Softmin, &[1.0, inf]), [1.0, 0.0]);
     assert_eq!(run_row(RowFn::Softmax, &[1.0, -inf]), [1.0, 0.0]);
     assert_eq!(run_row(RowFn::Softmax, &[7.0]), [1.0]);
-    assert_eq!(run_row(RowFn::Softmax, &[1e30, 0.0, -1e30]), [1.0, 0.0, 0.0]);
+    assert_eq!(
+        run_row(RowFn::Softmax, &[1e30, 0.0, -1e30]),
+        [1.0, 0.0, 0.0]
+    );
     assert_eq!(run_row(RowFn::LogSoftmax, &[0.0, -inf]), [0.0, -inf]);
-    assert_eq!(run_row(RowFn::LogSoftmax, &[1e8, 1e8]), [-core::f32::consts::LN_2; 2]);
+    assert_eq!(
+        run_row(RowFn::LogSoftmax, &[1e8, 1e8]),
+        [-core::f32::consts::LN_2; 2]
+    );
     assert_eq!(run_row(RowFn::Logsumexp, &[1.0, inf, -inf]), [inf]);
     assert_eq!(run_row(RowFn::Logsumexp, &[-inf, -inf]), [-inf]);
     assert!(run_row(RowFn::Logsumexp, &[inf, nan])[0].is_nan());
-    assert_eq!(run_row(RowFn::Standardize { epsilon: 1e-5 }, &[3.0; 4]), [0.0; 4]);
-    assert!(all_nan(&run_row(RowFn::Standardize { epsilon: 0.0 }, &[3.0; 4])));
-    assert!(all_nan(&run_row(RowFn::Standardize { epsilon: 1e-5 }, &[1.0, nan])));
+    assert_eq!(
+        run_row(RowFn::Standardize { epsilon: 1e-5 }, &[3.0; 4]),
+        [0.0; 4]
+    );
+    assert!(all_nan(&run_row(
+        RowFn::Standardize { epsilon: 0.0 },
+        &[3.0; 4]
+    )));
+    assert!(all_nan(&run_row(
+        RowFn::Standardize { epsilon: 1e-5 },
+        &[1.0, nan]
+    )));
     assert!(run_row(RowFn::Glu, &[inf, -inf])[0].is_nan());
     assert_eq!(run_row(RowFn::Glu, &[2.0, inf]), [2.0]);
 }

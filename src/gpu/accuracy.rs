@@ -189,9 +189,21 @@ fn chunk_half<H: Half>(
         let r = op.reference(x as f64, &p64);
         let rounded = H::from_f64(r);
         let e = ulp_error(y, r, rounded.to_f64(), H::MANT, H::EMIN);
-        record(&mut g.stats, x, e, ys[i].bits() == rounded.bits() || (y.is_nan() && r.is_nan()) || (y == 0.0 && rounded.to_f64() == 0.0));
+        record(
+            &mut g.stats,
+            x,
+            e,
+            ys[i].bits() == rounded.bits()
+                || (y.is_nan() && r.is_nan())
+                || (y == 0.0 && rounded.to_f64() == 0.0),
+        );
         let c = H::from_f32(cpu[i]);
-        if same_bits(ys[i].bits().into(), c.bits().into(), y.is_nan(), cpu[i].is_nan()) {
+        if same_bits(
+            ys[i].bits().into(),
+            c.bits().into(),
+            y.is_nan(),
+            cpu[i].is_nan(),
+        ) {
             g.cpu_identical += 1;
         }
     }))
@@ -293,7 +305,10 @@ fn max_and_rest(x: &[f64]) -> Option<(f64, f64)> {
     if m == f64::NEG_INFINITY {
         return None;
     }
-    let at = x.iter().position(|&v| v == m).expect("the maximum is in the row");
+    let at = x
+        .iter()
+        .position(|&v| v == m)
+        .expect("the maximum is in the row");
     let rest = x
         .iter()
         .enumerate()
@@ -329,7 +344,11 @@ pub fn sweep_rows(gpu: &Gpu, f: RowFn, x: &[f32], row_len: usize) -> Result<Stat
     let mut st = Stats::default();
     for (row, out) in x.chunks(row_len).zip(y.chunks(per_row.max(1))) {
         for (i, (&yv, r)) in out.iter().zip(row_reference(f, row)).enumerate() {
-            let input = if f == RowFn::Logsumexp { row[0] } else { row[i.min(row.len() - 1)] };
+            let input = if f == RowFn::Logsumexp {
+                row[0]
+            } else {
+                row[i.min(row.len() - 1)]
+            };
             st.record(input, yv, r);
         }
     }

@@ -231,7 +231,11 @@ impl Gpu {
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     #[track_caller]
-    pub fn download_into<T: GpuElement>(&self, b: &GpuBuffer, out: &mut [T]) -> Result<(), GpuError> {
+    pub fn download_into<T: GpuElement>(
+        &self,
+        b: &GpuBuffer,
+        out: &mut [T],
+    ) -> Result<(), GpuError> {
         assert!(
             b.len == out.len() && b.dtype == T::DTYPE,
             "lanewise::gpu::download: buffer has {} {} elements but the slice has {} {}",

@@ -80,7 +80,9 @@ pub struct Gpu {
 
 impl std::fmt::Debug for Gpu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gpu").field("adapter", &self.describe()).finish()
+        f.debug_struct("Gpu")
+            .field("adapter", &self.describe())
+            .finish()
     }
 }
 
@@ -121,9 +123,7 @@ impl Gpu {
                 all.into_iter()
                     .find(|a| a.get_info().name.to_lowercase().contains(&wanted))
                     .ok_or_else(|| {
-                        GpuError::NoAdapter(format!(
-                            "none named like {name:?} among {names:?}"
-                        ))
+                        GpuError::NoAdapter(format!("none named like {name:?} among {names:?}"))
                     })?
             }
             None => {
@@ -143,7 +143,9 @@ impl Gpu {
         let info = adapter.get_info();
         // Vulkan: IEEE SPIR-V through a passthrough module (see `spirv`).
         let exact = info.backend == wgpu::Backend::Vulkan
-            && adapter.features().contains(wgpu::Features::PASSTHROUGH_SHADERS);
+            && adapter
+                .features()
+                .contains(wgpu::Features::PASSTHROUGH_SHADERS);
         let features = if exact {
             wgpu::Features::PASSTHROUGH_SHADERS
         } else {
@@ -162,7 +164,8 @@ impl Gpu {
             info,
             exact,
             fused_fma: true,
-            max_binding: u64::from(limits.max_storage_buffer_binding_size)
+            max_binding: limits
+                .max_storage_buffer_binding_size
                 .min(limits.max_buffer_size),
             max_groups: limits.max_compute_workgroups_per_dimension,
             pipelines: Mutex::new(HashMap::new()),
@@ -287,20 +290,26 @@ impl Gpu {
                 shaders::rows_source(self.fused_fma),
                 entry,
             ),
-            Kernel::Probe => ("fma probe".to_string(), shaders::fma_probe_source(), "probe"),
+            Kernel::Probe => (
+                "fma probe".to_string(),
+                shaders::fma_probe_source(),
+                "probe",
+            ),
         };
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let pipeline = if self.exact {
-            let words = super::spirv::compile(&source, entry, &binding_numbers(kernel)).map_err(|message| GpuError::Shader {
-                kernel: label.clone(),
-                message,
-            })?;
+            let words = super::spirv::compile(&source, entry, &binding_numbers(kernel)).map_err(
+                |message| GpuError::Shader {
+                    kernel: label.clone(),
+                    message,
+                },
+            )?;
             // SAFETY: the words are naga's own SPIR-V for a module naga has validated, with
             // only NoContraction decorations added, compiled with bounds-restricted indexing;
             // `layout` declares exactly the bindings the entry point uses (`bindings_of`).
             let module = unsafe {
-                self.device
-                    .create_shader_module_passthrough(wgpu::ShaderModuleDescriptorPassthrough {
+                self.device.create_shader_module_passthrough(
+                    wgpu::ShaderModuleDescriptorPassthrough {
                         label: Some(&label),
                         entry_points: vec![wgpu::PassthroughShaderEntryPoint {
                             name: entry.into(),
@@ -309,7 +318,8 @@ impl Gpu {
                         .into(),
                         spirv: Some(words.into()),
                         ..Default::default()
-                    })
+                    },
+                )
             };
             let layout = self.layout(kernel);
             self.device
@@ -454,7 +464,11 @@ impl Gpu {
     #[track_caller]
     fn map_uniform(op: &OpInfo, n: usize, params: &[f32]) -> [u8; 32] {
         let defaults = op.defaults();
-        let p = if params.is_empty() { &defaults[..] } else { params };
+        let p = if params.is_empty() {
+            &defaults[..]
+        } else {
+            params
+        };
         assert!(
             p.len() == op.params.len(),
             "lanewise::gpu::map({}): takes {} parameters, got {}",
@@ -549,7 +563,12 @@ impl Gpu {
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     #[track_caller]
-    pub fn map_inplace(&self, name: &str, x: &mut GpuBuffer, params: &[f32]) -> Result<(), GpuError> {
+    pub fn map_inplace(
+        &self,
+        name: &str,
+        x: &mut GpuBuffer,
+        params: &[f32],
+    ) -> Result<(), GpuError> {
         let op = Self::find(name)?;
         let uniform = Self::map_uniform(op, x.len(), params);
         if x.is_empty() {

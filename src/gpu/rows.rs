@@ -133,12 +133,12 @@ impl Gpu {
             out.dtype()
         );
         assert!(
-            row_len > 0 && x.len() % row_len == 0,
+            row_len > 0 && x.len().is_multiple_of(row_len),
             "lanewise::gpu::{name}: input of {} elements is not rows of {row_len}",
             x.len()
         );
         assert!(
-            f != RowFn::Glu || row_len % 2 == 0,
+            f != RowFn::Glu || row_len.is_multiple_of(2),
             "lanewise::gpu::glu: row length {row_len} is odd"
         );
         let want = f.out_len(x.len(), row_len);

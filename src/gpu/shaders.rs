@@ -62,7 +62,11 @@ impl Prelude {
     }
     fn pair(&mut self, name: &str, (hi, lo): (f32, f32)) {
         let (h, l) = (wgsl_f32(hi), wgsl_f32(lo));
-        writeln!(self.0, "const {name}: Dd = Dd({h}, {l}); // {hi:e} + {lo:e}").unwrap();
+        writeln!(
+            self.0,
+            "const {name}: Dd = Dd({h}, {l}); // {hi:e} + {lo:e}"
+        )
+        .unwrap();
     }
     fn bits(&mut self, name: &str, v: u32) {
         writeln!(self.0, "const {name}: u32 = 0x{v:08x}u;").unwrap();

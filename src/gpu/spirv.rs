@@ -55,7 +55,13 @@ pub(crate) fn compile(source: &str, entry: &str, bindings: &[u32]) -> Result<Vec
                     binding: i as u32,
                     binding_array_size: None,
                 };
-                (naga::ResourceBinding { group: 0, binding: b }, info)
+                (
+                    naga::ResourceBinding {
+                        group: 0,
+                        binding: b,
+                    },
+                    info,
+                )
             })
             .collect(),
         fake_missing_bindings: false,
@@ -128,10 +134,16 @@ pub(crate) fn make_ieee(words: &[u32]) -> Vec<u32> {
     let after_caps = after_caps.expect(malformed);
     let after_modes = after_modes.expect(malformed);
     let first_annotation = first_annotation.expect(malformed);
-    assert!(after_caps < after_modes && after_modes <= first_annotation, "{malformed}");
+    assert!(
+        after_caps < after_modes && after_modes <= first_annotation,
+        "{malformed}"
+    );
     let mut out = Vec::with_capacity(words.len() + 3 * targets.len() + 16);
     out.extend_from_slice(&words[..after_caps]);
-    out.extend_from_slice(&[(2 << 16) | OP_CAPABILITY, CAPABILITY_SIGNED_ZERO_INF_NAN_PRESERVE]);
+    out.extend_from_slice(&[
+        (2 << 16) | OP_CAPABILITY,
+        CAPABILITY_SIGNED_ZERO_INF_NAN_PRESERVE,
+    ]);
     let mut ext: Vec<u32> = FLOAT_CONTROLS
         .chunks(4)
         .map(|c| {
@@ -140,14 +152,19 @@ pub(crate) fn make_ieee(words: &[u32]) -> Vec<u32> {
             u32::from_le_bytes(w)
         })
         .collect();
-    if FLOAT_CONTROLS.len() % 4 == 0 {
+    if FLOAT_CONTROLS.len().is_multiple_of(4) {
         ext.push(0);
     }
     out.push(((1 + ext.len() as u32) << 16) | OP_EXTENSION);
     out.extend_from_slice(&ext);
     out.extend_from_slice(&words[after_caps..after_modes]);
     for &e in &entries {
-        out.extend_from_slice(&[(4 << 16) | OP_EXECUTION_MODE, e, MODE_SIGNED_ZERO_INF_NAN_PRESERVE, 32]);
+        out.extend_from_slice(&[
+            (4 << 16) | OP_EXECUTION_MODE,
+            e,
+            MODE_SIGNED_ZERO_INF_NAN_PRESERVE,
+            32,
+        ]);
     }
     out.extend_from_slice(&words[after_modes..first_annotation]);
     for id in targets {
