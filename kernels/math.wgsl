@@ -372,7 +372,11 @@ fn erf_small_dd(x: f32) -> Dd {
 
 fn lw_erf(x: f32) -> f32 {
     let x2 = x * x;
-    var small = fmadd(x, ERF_C0_HI, x * fmadd(x2, poly_erf_q(x2), ERF_C0_LO));
+    // Evaluated on x·2^24 and scaled back (exactly, unless the result is subnormal): near the
+    // smallest normals the correction x·C0_LO would otherwise itself be subnormal.
+    let xs = x * 16777216.0;
+    var small = fmadd(xs, ERF_C0_HI, xs * fmadd(x2, poly_erf_q(x2), ERF_C0_LO));
+    small = small * (1.0 / 16777216.0);
     small = select(small, x, x == 0.0);
     let is_small = abs(x) < ERF_SMALL;
     if is_small {

@@ -5,11 +5,12 @@ fn neg_inf_nan(x: f32, y: f32) -> f32 {
     return select(y, nan(), x == -inf());
 }
 
-// c·y for c = hi + lo, rounded once.
+// c·y for c = hi + lo, rounded once; y = ±inf gives ±inf (the correction term would make
+// it NaN), a finite y whose y·hi overflows keeps the fma, which overflows only where c·y does.
 fn mul_const(y: f32, c: Dd) -> f32 {
     let p = y * c.hi;
     let r = fmadd(y, c.hi, y * c.lo);
-    return select(r, p, abs(p) == inf());
+    return select(r, p, abs(y) == inf());
 }
 
 // (hi + lo)/6, rounded once (up to a last-bit tie).
