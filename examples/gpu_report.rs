@@ -1,10 +1,13 @@
 //! GPU accuracy report: every elementwise kernel on the device against the f64 references
-//! (f32: every STEP-th bit pattern; f16 and bf16: all 65,536 patterns), printed as the
-//! README's markdown table.
+//! (f32: every STEP-th bit pattern; f16 and bf16: all 65,536 patterns), and every row-wise
+//! kernel on random rows (lengths 1 to 2^16, values in ±1, ±10, ±100), printed as the
+//! README's markdown tables.
 //!
-//! `cargo run --release --features gpu --example gpu_report -- [STEP] [NAME...]`
+//! `cargo run --release --features gpu --example gpu_report -- [STEP] [NAME...]` (NAMEs
+//! pick elementwise functions; `rows` picks the row-wise table).
 
-use lanewise::gpu::{Dtype, Gpu, accuracy::sweep};
+use lanewise::gpu::accuracy::{sweep, sweep_rows};
+use lanewise::gpu::{Dtype, Gpu, RowFn};
 use lanewise::table::OPS;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,6 +47,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             pct(b.stats.correctly_rounded, b.stats.count),
         );
         eprintln!("{}: {:.1} s", op.name, t.elapsed().as_secs_f64());
+    }
+    if !names.is_empty() && !names.contains(&"rows") {
+        return Ok(());
+    }
+    println!("\n| row function | GPU bound | max ulp | worst x | mean ulp |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut data = Vec::new();
+    for n in [1usize, 2, 3, 7, 64, 255, 256, 257, 1000, 4096, 65_536] {
+        let rows = ((1 << 14) / n).clamp(2, 48);
+        for scale in [1.0, 10.0, 100.0] {
+            let x: Vec<f32> = (0..rows * n)
+                .map(|_| ((rnd() * 2.0 - 1.0) * scale) as f32)
+                .collect();
+            data.push((n, x));
+        }
+    }
+    for f in RowFn::ALL {
+        let mut st = lanewise::accuracy::Stats::default();
+        for (n, x) in &data {
+            if f == RowFn::Glu && n % 2 == 1 {
+                continue;
+            }
+            st.merge(&sweep_rows(&gpu, f, x, *n)?);
+        }
+        println!(
+            "| `{}` | {} | {:.3} | {:e} | {:.4} |",
+            f.name(),
+            f.ulp_bound(),
+            st.max_ulp,
+            st.worst_input,
+            st.mean_ulp()
+        );
     }
     Ok(())
 }
