@@ -214,3 +214,41 @@ pub(crate) fn dispatch<Op: pulp::WithSimd>(op: Op) -> Op::Output {
         _ => Simd::vectorize(pulp::Scalar::new(), op),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reports the f32 lane count of the instruction set the dispatcher ran.
+    struct Lanes;
+    impl pulp::WithSimd for Lanes {
+        type Output = usize;
+        #[inline(always)]
+        fn with_simd<S: pulp::Simd>(self, _: S) -> usize {
+            S::F32_LANES
+        }
+    }
+
+    /// Every level really runs its own SIMD code (not silently the scalar fallback), and
+    /// aarch64 always has NEON.
+    #[test]
+    fn dispatch_runs_the_selected_level() {
+        for isa in Isa::available() {
+            let lanes = with_isa(isa, || dispatch(Lanes)).unwrap();
+            let want = match isa {
+                Isa::Scalar => 1,
+                Isa::Avx2 => 8,
+                Isa::Avx512 => 16,
+                Isa::Neon => 4,
+            };
+            assert_eq!(lanes, want, "{isa} dispatched to {lanes} lanes");
+        }
+        if cfg!(target_arch = "aarch64") {
+            assert_eq!(Isa::best(), Isa::Neon);
+            assert_eq!(Isa::available(), [Isa::Scalar, Isa::Neon]);
+        }
+        if cfg!(target_arch = "x86_64") {
+            assert!(!Isa::Neon.is_available());
+        }
+    }
+}

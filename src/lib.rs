@@ -18,6 +18,7 @@
 //! measured against.
 
 pub mod accuracy;
+pub mod digest;
 mod driver;
 #[cfg(feature = "gpu")]
 pub mod gpu;
@@ -29,8 +30,10 @@ mod math;
 #[allow(clippy::excessive_precision)]
 mod ops;
 pub mod reference;
+mod rows;
 mod simd;
 pub mod table;
 
 pub use isa::{Isa, IsaError, active_isa, parse_isa, with_isa};
 pub use ops::*;
+pub use rows::*;

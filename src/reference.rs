@@ -4,6 +4,8 @@
 //! log_sigmoid as −softplus(−x), squareplus without cancellation, ...), so its own error is
 //! far below one f32 ulp. Special values follow `spec/ACTIVATIONS.md` §4.
 
+pub mod rows;
+
 /// Logistic sigmoid in f64, stable in both tails.
 pub fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {

@@ -261,3 +261,194 @@ pub fn find(name: &str) -> Option<&'static OpInfo> {
     OPS.iter()
         .find(|op| op.name == name || op.mlx.contains(&name) || op.flax.contains(&name))
 }
+
+/// What a row-wise function makes of a row.
+///
+/// ```
+/// use lanewise::table::{ROW_OPS, RowKind};
+/// assert!(ROW_OPS.iter().any(|o| o.kind == RowKind::Reduce));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    /// One output per input element (softmax, log_softmax, standardize).
+    Normalize,
+    /// One output per row (logsumexp, logmeanexp).
+    Reduce,
+    /// The row split in halves, one output per pair (glu).
+    Split,
+    /// One row of classes per index (one_hot).
+    Expand,
+}
+
+/// Runs a row-wise function in its axis form: `(x, out, axis, mask)`.
+///
+/// ```
+/// let run: lanewise::table::RowRun = lanewise::logsumexp_axis;
+/// let mut y = [0.0f32];
+/// run(&[0.0], &mut y, lanewise::Axis::new(1, 1, 1), None);
+/// assert_eq!(y, [0.0]);
+/// ```
+pub type RowRun = fn(&[f32], &mut [f32], crate::Axis, Option<&[bool]>);
+
+/// The f64 reference of one contiguous row with its mask.
+///
+/// ```
+/// let r: lanewise::table::RowReference = lanewise::reference::rows::softmax;
+/// assert_eq!(r(&[2.0, 2.0], None)[0].value, 0.5);
+/// ```
+pub type RowReference = fn(&[f32], Option<&[bool]>) -> Vec<crate::reference::rows::RowRef>;
+
+/// One row-wise function (see [`crate::Axis`] for the layouts).
+///
+/// ```
+/// let op = lanewise::table::ROW_OPS.iter().find(|o| o.name == "softmax").unwrap();
+/// let mut y = [0.0f32; 2];
+/// (op.run)(&[1.0, 1.0], &mut y, lanewise::Axis::new(1, 2, 1), None);
+/// assert_eq!(y, [0.5, 0.5]);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct RowOpInfo {
+    /// lanewise's name (the function `lanewise::<name>` and its `_axis` form).
+    pub name: &'static str,
+    /// The options this entry runs with (empty for the defaults).
+    pub variant: &'static str,
+    /// Names in MLX (`mlx.nn`, or `mlx.core` where marked); empty when MLX lacks it.
+    pub mlx: &'static [&'static str],
+    /// Names in `flax.nnx` / `jax.nn`; empty when Flax/JAX lack it.
+    pub flax: &'static [&'static str],
+    /// What the function makes of a row.
+    pub kind: RowKind,
+    /// Published max error in f32 ulps of `max(|r|, floor)` (see
+    /// [`crate::reference::rows`]), for every row, layout and ISA. These follow from the
+    /// error budget, not from a sweep (rows cannot be enumerated): `e^{x−m}` is rounded
+    /// once from an argument kept exact to 2^-25 (relative error ≤ 1.56u, u = 2^-24), the
+    /// double-f32 sums add ≤ 0.31u, so Σ is within 1.87u; softmax `e·(1/Σ)` rounds once
+    /// more: ≤ 0.5 + 1.56 + 1.87 < 4 ulp; log_softmax `x − m − log Σ` (two terms of one
+    /// sign) ≤ 0.5 + 1.87 < 2.5 ulp; standardize rounds `(x − μ)·rs` once from values
+    /// good to 2^-40. The tests check them on adversarial rows.
+    pub ulp_f32: f64,
+    /// The floor of the error scale, in words ("0": a plain relative bound).
+    pub floor: &'static str,
+    /// Runs the axis form (`mask` for [`RowKind::Normalize`] and [`RowKind::Reduce`]).
+    pub run: RowRun,
+    /// The f64 reference of one contiguous row with its mask ([`RowKind::Expand`]: none).
+    pub reference: Option<RowReference>,
+}
+
+fn standardize_stable(x: &[f32], out: &mut [f32], axis: crate::Axis, mask: Option<&[bool]>) {
+    let opts = crate::StandardizeOptions {
+        mask,
+        algorithm: crate::Algorithm::Stable,
+        ..Default::default()
+    };
+    crate::standardize_with(x, out, axis, opts)
+}
+
+/// Every row-wise function; the tests, benches and README read this table.
+///
+/// ```
+/// for op in lanewise::table::ROW_OPS {
+///     println!("{} {} ≤ {} ulp", op.name, op.variant, op.ulp_f32);
+/// }
+/// ```
+pub static ROW_OPS: &[RowOpInfo] = &[
+    RowOpInfo {
+        name: "softmax",
+        variant: "",
+        mlx: &["softmax"],
+        flax: &["softmax"],
+        kind: RowKind::Normalize,
+        ulp_f32: 4.0,
+        floor: "0",
+        run: crate::softmax_axis,
+        reference: Some(crate::reference::rows::softmax),
+    },
+    RowOpInfo {
+        name: "softmin",
+        variant: "",
+        mlx: &["softmin"],
+        flax: &[],
+        kind: RowKind::Normalize,
+        ulp_f32: 4.0,
+        floor: "0",
+        run: crate::softmin_axis,
+        reference: Some(crate::reference::rows::softmin),
+    },
+    RowOpInfo {
+        name: "log_softmax",
+        variant: "",
+        mlx: &["log_softmax"],
+        flax: &["log_softmax"],
+        kind: RowKind::Normalize,
+        ulp_f32: 2.5,
+        floor: "0",
+        run: crate::log_softmax_axis,
+        reference: Some(crate::reference::rows::log_softmax),
+    },
+    RowOpInfo {
+        name: "logsumexp",
+        variant: "",
+        mlx: &["logsumexp (core)"],
+        flax: &["logsumexp"],
+        kind: RowKind::Reduce,
+        ulp_f32: 2.5,
+        floor: "log Σe^(x−m)",
+        run: crate::logsumexp_axis,
+        reference: Some(|x, m| vec![crate::reference::rows::logsumexp(x, m)]),
+    },
+    RowOpInfo {
+        name: "logmeanexp",
+        variant: "",
+        mlx: &[],
+        flax: &["logmeanexp"],
+        kind: RowKind::Reduce,
+        ulp_f32: 2.5,
+        floor: "log n",
+        run: crate::logmeanexp_axis,
+        reference: Some(|x, m| vec![crate::reference::rows::logmeanexp(x, m)]),
+    },
+    RowOpInfo {
+        name: "standardize",
+        variant: "",
+        mlx: &[],
+        flax: &["standardize"],
+        kind: RowKind::Normalize,
+        ulp_f32: 1.0,
+        floor: "2^-16 × the largest output of the row",
+        run: crate::standardize_axis,
+        reference: Some(|x, m| crate::reference::rows::standardize(x, m, None, None, 1e-5, true)),
+    },
+    RowOpInfo {
+        name: "standardize",
+        variant: "algorithm=Stable",
+        mlx: &["fast.layer_norm (core, no weight)"],
+        flax: &["standardize(algorithm=\"stable\")"],
+        kind: RowKind::Normalize,
+        ulp_f32: 1.0,
+        floor: "2^-16 × the largest output of the row",
+        run: standardize_stable,
+        reference: Some(|x, m| crate::reference::rows::standardize(x, m, None, None, 1e-5, false)),
+    },
+    RowOpInfo {
+        name: "glu",
+        variant: "",
+        mlx: &["glu"],
+        flax: &["glu"],
+        kind: RowKind::Split,
+        ulp_f32: 1.0,
+        floor: "0",
+        run: |x, o, a, _| crate::glu_axis(x, o, a),
+        reference: Some(|x, _| crate::reference::rows::glu(x)),
+    },
+    RowOpInfo {
+        name: "one_hot",
+        variant: "",
+        mlx: &[],
+        flax: &["one_hot"],
+        kind: RowKind::Expand,
+        ulp_f32: 0.0,
+        floor: "0",
+        run: |x, o, a, _| crate::one_hot_axis(x, o, a),
+        reference: None,
+    },
+];

@@ -100,6 +100,16 @@ fn isa_selection() {
         );
         assert!(lanewise::parse_isa("neon").is_err());
     }
+    #[cfg(target_arch = "aarch64")]
+    {
+        assert_eq!(lanewise::parse_isa("neon"), Ok(Isa::Neon));
+        assert_eq!(lanewise::active_isa(), Isa::Neon);
+        assert_eq!(with_isa(Isa::Neon, lanewise::active_isa), Ok(Isa::Neon));
+        for isa in [Isa::Avx2, Isa::Avx512] {
+            assert_eq!(with_isa(isa, || ()), Err(IsaError::Unavailable(isa)));
+            assert!(lanewise::parse_isa(isa.name()).is_err());
+        }
+    }
     assert_eq!(with_isa(Isa::Scalar, lanewise::active_isa), Ok(Isa::Scalar));
     assert_eq!(Isa::from_name("AVX512"), Some(Isa::Avx512));
     let msg = IsaError::Unavailable(Isa::Neon).to_string();

@@ -157,4 +157,8 @@ fn prelu_matches_leaky_relu_and_broadcasts() {
     let mut l = [0.0f32; 6];
     lanewise::leaky_relu(&x, &mut l, 0.25);
     assert_eq!(s.map(f32::to_bits), l.map(f32::to_bits));
+    // −inf·0 is NaN: the canonical one on every machine (x86 multiplies give −NaN, Arm +NaN).
+    let mut n = [0.0f32; 2];
+    lanewise::prelu(&[f32::NEG_INFINITY, -1.0], &mut n, &[0.0, 0.5]);
+    assert_eq!(n[0].to_bits(), f32::NAN.to_bits());
 }

@@ -188,3 +188,11 @@ pub(crate) fn exp_neg_abs<S: Simd>(v: V<S>, x: F<S>) -> (Dd<S>, Reduced<S>) {
     let a = v.sel(v.lt(a, v.splat(-120.0)), v.splat(-120.0), a);
     exp_dd(v, a, v.splat(0.0))
 }
+
+/// `e^r` for an argument `r` reduced by the caller (|r| ≲ ln2/2), rounded once: for callers
+/// that fold a correction into `r` (the row-wise functions add the rounding error of their
+/// shift `x − max`) and scale with [`scale`] themselves.
+#[inline(always)]
+pub(crate) fn exp_reduced<S: Simd>(v: V<S>, r: F<S>) -> F<S> {
+    exp_poly(v, r)
+}

@@ -84,7 +84,16 @@ kernel!(
 );
 kernel!(
     @plain LeakyRelu { slope } | v,
-    x | v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope)))
+    x | {
+        let y = v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope)));
+        // A zero slope makes −inf·0, a NaN slope meets NaN inputs: NaNs the hardware makes
+        // (−NaN on x86, +NaN on Arm) or picks by its own rules, so make them canonical.
+        if slope == 0.0 || slope.is_nan() {
+            v.sel(v.eq(y, y), y, v.splat(f32::NAN))
+        } else {
+            y
+        }
+    }
 );
 kernel!(
     Elu { alpha } | v,
@@ -264,7 +273,9 @@ pub(crate) struct Prelu;
 impl Kernel2 for Prelu {
     #[inline(always)]
     fn apply<S: Simd>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S> {
-        v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, a))
+        let y = v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, a));
+        // One NaN for every machine, as in `kernel!` (−inf·0 gives −NaN on x86, +NaN on Arm).
+        v.sel(v.eq(y, y), y, v.splat(f32::NAN))
     }
 }
 

@@ -1,0 +1,314 @@
+//! `lanewise bench`: throughput per function × ISA × dtype × size on one thread, next to
+//! memcpy of the same number of bytes.
+
+use crate::cli::{self, BenchArgs, size_name};
+use crate::dtype::Dtype;
+use crate::output::{self, Field, Format, percent_text};
+use crate::progress::Progress;
+use lanewise::table::OpInfo;
+use lanewise::{Isa, with_isa};
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// One measurement.
+pub struct BenchRow {
+    /// The function, or `memcpy`.
+    pub name: &'static str,
+    /// Where it ran (`None` for memcpy).
+    pub isa: Option<Isa>,
+    /// The element type.
+    pub dtype: Dtype,
+    /// Elements per call.
+    pub n: usize,
+    /// Median throughput, 10^9 elements per second.
+    pub gelem_s: f64,
+    /// memcpy of `n` elements of `dtype`, same unit.
+    pub memcpy_gelem_s: f64,
+}
+
+impl BenchRow {
+    /// Throughput as a fraction of memcpy's.
+    pub fn of_memcpy(&self) -> f64 {
+        self.gelem_s / self.memcpy_gelem_s
+    }
+
+    /// The row's cells (the JSON line starts `{"fn":..,"isa":..,"dtype":..,"n":..,"gelem_s":..}`).
+    pub fn fields(&self) -> Vec<Field> {
+        vec![
+            Field::text("fn", "function", self.name),
+            Field {
+                text: self.isa.map_or("—", |i| i.name()).to_string(),
+                ..Field::text("isa", "isa", self.isa.map_or("none", |i| i.name()))
+            },
+            Field::text("dtype", "dtype", self.dtype.name()),
+            Field {
+                text: size_name(self.n),
+                ..Field::int("n", "n", self.n as u64)
+            },
+            Field::num(
+                "gelem_s",
+                "Gelem/s",
+                self.gelem_s,
+                format!("{:.2}", self.gelem_s),
+            ),
+            Field::num(
+                "memcpy_gelem_s",
+                "memcpy Gelem/s",
+                self.memcpy_gelem_s,
+                format!("{:.2}", self.memcpy_gelem_s),
+            ),
+            Field::num(
+                "of_memcpy",
+                "of memcpy",
+                self.of_memcpy(),
+                percent_text(self.of_memcpy()),
+            ),
+        ]
+    }
+}
+
+/// The benchmark input: `n` values spread over [−10, 10] in a scrambled order (the range
+/// where activations do their work; the same inputs as the criterion benches).
+pub fn inputs(n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| -10.0 + 20.0 * ((i * 7919) % n) as f32 / n as f32)
+        .collect()
+}
+
+/// Median seconds per call of `f` over `repeats` timed repeats, each long enough (about
+/// 5 ms, at least one call) for the clock to resolve it, after one warm-up call that also
+/// calibrates. Calls slower than 0.1 s (the scalar level on large sizes) get 3 repeats at
+/// most, so a full run stays within minutes.
+pub fn median_seconds(repeats: u32, mut f: impl FnMut()) -> f64 {
+    let t = Instant::now();
+    f();
+    let once = t.elapsed().max(Duration::from_nanos(1)).as_secs_f64();
+    let calls = ((5e-3 / once).ceil() as u32).clamp(1, 1_000_000);
+    let repeats = if once > 0.1 {
+        repeats.clamp(1, 3)
+    } else {
+        repeats.max(1)
+    };
+    let mut times: Vec<f64> = (0..repeats)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..calls {
+                f();
+            }
+            t.elapsed().as_secs_f64() / calls as f64
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// What to measure.
+pub struct Plan {
+    /// Functions, in table order.
+    pub ops: Vec<&'static OpInfo>,
+    /// Instruction sets.
+    pub isas: Vec<Isa>,
+    /// Element types.
+    pub dtypes: Vec<Dtype>,
+    /// Elements per call.
+    pub sizes: Vec<usize>,
+    /// Timed repeats per measurement.
+    pub repeats: u32,
+}
+
+/// Measures every size × dtype: memcpy first, then every function × ISA.
+pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
+    let cells = plan.sizes.len() * plan.dtypes.len() * (1 + plan.ops.len() * plan.isas.len());
+    let progress = Progress::new(cells as u64, show_progress);
+    let mut rows = Vec::new();
+    for &n in &plan.sizes {
+        for &dtype in &plan.dtypes {
+            let one = Measure {
+                plan,
+                dtype,
+                n,
+                progress: &progress,
+            };
+            match dtype {
+                Dtype::F32 => one.run(inputs(n), |op, x, y, p| (op.run)(x, y, p), &mut rows),
+            }
+        }
+    }
+    progress.finish();
+    rows
+}
+
+/// The measurements of one size and element type.
+struct Measure<'a> {
+    plan: &'a Plan,
+    dtype: Dtype,
+    n: usize,
+    progress: &'a Progress,
+}
+
+impl Measure<'_> {
+    /// memcpy of `x`, then `kernel(op, x, out, params)` for every function × ISA.
+    fn run<T: Copy + Default>(
+        &self,
+        x: Vec<T>,
+        kernel: impl Fn(&OpInfo, &[T], &mut [T], &[f32]),
+        rows: &mut Vec<BenchRow>,
+    ) {
+        let (plan, dtype, n) = (self.plan, self.dtype, self.n);
+        let mut y = vec![T::default(); n];
+        self.progress
+            .set_label(format!("memcpy {} n={}", dtype.name(), size_name(n)));
+        let memcpy =
+            n as f64 / median_seconds(plan.repeats, || y.copy_from_slice(black_box(&x))) / 1e9;
+        self.progress.add(1);
+        rows.push(BenchRow {
+            name: "memcpy",
+            isa: None,
+            dtype,
+            n,
+            gelem_s: memcpy,
+            memcpy_gelem_s: memcpy,
+        });
+        for op in &plan.ops {
+            let params = op.defaults();
+            for &isa in &plan.isas {
+                self.progress.set_label(format!(
+                    "{} {isa} {} n={}",
+                    op.name,
+                    dtype.name(),
+                    size_name(n)
+                ));
+                let secs = with_isa(isa, || {
+                    median_seconds(plan.repeats, || kernel(op, black_box(&x), &mut y, &params))
+                })
+                .expect("the instruction sets were checked when parsed");
+                self.progress.add(1);
+                rows.push(BenchRow {
+                    name: op.name,
+                    isa: Some(isa),
+                    dtype,
+                    n,
+                    gelem_s: n as f64 / secs / 1e9,
+                    memcpy_gelem_s: memcpy,
+                });
+            }
+        }
+    }
+}
+
+/// A markdown table with one row per function × ISA × dtype and one column per size:
+/// `Gelem/s (fraction of memcpy)`.
+pub fn markdown(rows: &[BenchRow]) -> String {
+    let mut sizes: Vec<usize> = rows.iter().map(|r| r.n).collect();
+    sizes.sort();
+    sizes.dedup();
+    let mut keys: Vec<(&str, Option<Isa>, Dtype)> = Vec::new();
+    for r in rows {
+        let k = (r.name, r.isa, r.dtype);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.sort_by_key(|k| k.0 != "memcpy");
+    let mut out = String::from("| function | isa | dtype |");
+    for &n in &sizes {
+        out += &format!(" n = {} |", size_name(n));
+    }
+    out += "\n|---|---|---|";
+    out += &"---:|".repeat(sizes.len());
+    out += "\n";
+    for (name, isa, dtype) in keys {
+        out += &format!(
+            "| {name} | {} | {} |",
+            isa.map_or("—", |i| i.name()),
+            dtype.name()
+        );
+        for &n in &sizes {
+            let cell = rows
+                .iter()
+                .find(|r| r.name == name && r.isa == isa && r.dtype == dtype && r.n == n);
+            out += &match cell {
+                Some(r) if r.name == "memcpy" => format!(" {:.2} |", r.gelem_s),
+                Some(r) => format!(" {:.2} ({:.0}%) |", r.gelem_s, 100.0 * r.of_memcpy()),
+                None => " |".to_string(),
+            };
+        }
+        out += "\n";
+    }
+    out
+}
+
+/// Renders the rows: the wide markdown table with a caption, or one JSON object / CSV
+/// line per measurement.
+pub fn render(rows: &[BenchRow], format: Format, repeats: u32) -> String {
+    match format {
+        Format::Markdown => format!(
+            "{}\nGelem/s = 10^9 elements per second, median of {repeats} repeats, one thread, \
+             inputs in [−10, 10]; in brackets: the fraction of memcpy's throughput at the same \
+             size and dtype.\n",
+            markdown(rows)
+        ),
+        _ => output::render(format, &rows.iter().map(|r| r.fields()).collect::<Vec<_>>()),
+    }
+}
+
+/// Runs `lanewise bench`.
+pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
+    let plan = Plan {
+        ops: cli::functions(&args.select.functions)?,
+        isas: cli::isas(&args.select.isa)?,
+        dtypes: args.select.dtype.clone(),
+        sizes: args.sizes.clone(),
+        repeats: args.repeats,
+    };
+    let rows = measure(&plan, true);
+    print!(
+        "{}",
+        render(&rows, Format::from_args(&args.format), args.repeats)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_cover_the_range() {
+        let x = inputs(4096);
+        assert_eq!(x.len(), 4096);
+        assert!(x.iter().all(|v| (-10.0..=10.0).contains(v)));
+        assert!(x.iter().any(|&v| v < -9.9) && x.iter().any(|&v| v > 9.9));
+    }
+
+    #[test]
+    fn median_of_repeats() {
+        let mut calls = 0u32;
+        let s = median_seconds(3, || calls += 1);
+        assert!(s >= 0.0 && calls >= 4);
+    }
+
+    #[test]
+    fn wide_markdown() {
+        let row = |name, isa, n, g| BenchRow {
+            name,
+            isa,
+            dtype: Dtype::F32,
+            n,
+            gelem_s: g,
+            memcpy_gelem_s: 8.0,
+        };
+        let md = markdown(&[
+            row("memcpy", None, 4096, 8.0),
+            row("exp", Some(Isa::Scalar), 4096, 2.0),
+            row("memcpy", None, 1 << 20, 8.0),
+            row("exp", Some(Isa::Scalar), 1 << 20, 4.0),
+        ]);
+        assert_eq!(
+            md,
+            "| function | isa | dtype | n = 4096 | n = 1M |\n|---|---|---|---:|---:|\n\
+             | memcpy | — | f32 | 8.00 | 8.00 |\n| exp | scalar | f32 | 2.00 (25%) | 4.00 (50%) |\n"
+        );
+    }
+}

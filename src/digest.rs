@@ -1,0 +1,375 @@
+//! Output digests: "same bits on every machine", checked by a line of text per function.
+//!
+//! A [`Case`] is one function at one set of parameters and one dtype, run over a fixed,
+//! deterministic input set; its digest is a 64-bit FNV-1a hash of the output bits.
+//! `tests/data/digests.txt` holds the digests of every case as generated on x86-64 (where
+//! scalar, AVX2 and AVX-512 agree), and `tests/digests.rs` checks every instruction set of
+//! the machine it runs on against that file: aarch64 NEON under qemu included.
+//!
+//! The file has one line per case, `dtype function params inputs digest`, so a new
+//! function, parameter set, dtype or input set is a new line. Regenerate it (only when an
+//! output change is intended, and on x86-64) with
+//! `cargo run --release --example digests -- --write`.
+//!
+//! ```
+//! use lanewise::digest;
+//! let cases = digest::cases();
+//! let relu = cases.iter().find(|c| c.key() == "f32 relu - unary-v1").unwrap();
+//! // Every level this machine has gives the same digest.
+//! let first = lanewise::with_isa(lanewise::Isa::Scalar, || relu.digest()).unwrap();
+//! assert_eq!(relu.digest(), first);
+//! ```
+
+use crate::table::{OPS, OpInfo};
+use std::collections::BTreeMap;
+
+/// Alternative values tried for every scalar parameter of every function in [`OPS`], one
+/// parameter at a time (the others at their defaults); values equal to the default are
+/// skipped. Infinity and NaN are there because a parameter is user input: the outputs must
+/// agree across machines for those too.
+pub const ALT_PARAMS: [f32; 6] = [-0.75, 0.0, 0.25, 2.5, f32::INFINITY, f32::NAN];
+
+/// PReLU's per-channel slopes in its digest case: seven channels, so rows straddle vectors.
+pub const PRELU_ALPHA: [f32; 7] = [0.25, -0.5, 2.5, 0.0, 1.0, -0.0, 0.01];
+
+/// One function, parameter set and dtype over one input set.
+pub struct Case {
+    /// The element type, as written in the digest file (`f32`).
+    pub dtype: &'static str,
+    /// The function's lanewise name.
+    pub function: &'static str,
+    /// `name=value,…` (values in Rust's shortest round-trip form), or `-` when there are none.
+    pub params: String,
+    /// The input set (`unary-v1`: see [`unary_inputs`]).
+    pub inputs: &'static str,
+    run: Box<dyn Fn() -> Vec<u8> + Send + Sync>,
+    input_bits: Option<fn() -> Vec<u32>>,
+}
+
+impl Case {
+    /// The first four columns of the case's line: `dtype function params inputs`.
+    ///
+    /// ```
+    /// let c = &lanewise::digest::cases()[0];
+    /// assert!(c.key().starts_with("f32 "));
+    /// ```
+    pub fn key(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.dtype, self.function, self.params, self.inputs
+        )
+    }
+
+    /// Bytes per output element (4 for f32, 2 for 16-bit dtypes).
+    pub fn width(&self) -> usize {
+        match self.dtype {
+            "f32" => 4,
+            _ => 2,
+        }
+    }
+
+    /// The output bits, little-endian, [`Case::width`] bytes per element, computed on the
+    /// active instruction set ([`crate::with_isa`] picks another).
+    ///
+    /// ```
+    /// let c = &lanewise::digest::cases()[0];
+    /// assert_eq!(c.outputs().len(), c.width() * lanewise::digest::unary_inputs().len());
+    /// ```
+    pub fn outputs(&self) -> Vec<u8> {
+        (self.run)()
+    }
+
+    /// For elementwise cases (output `i` is the function of input `i`), the inputs' bits.
+    ///
+    /// ```
+    /// let c = &lanewise::digest::cases()[0];
+    /// assert_eq!(c.input_bits().unwrap().len(), lanewise::digest::unary_inputs().len());
+    /// ```
+    pub fn input_bits(&self) -> Option<Vec<u32>> {
+        self.input_bits.map(|f| f())
+    }
+
+    /// FNV-1a 64 of [`Case::outputs`].
+    ///
+    /// ```
+    /// let c = &lanewise::digest::cases()[0];
+    /// assert_eq!(c.digest(), lanewise::digest::fnv1a64(&c.outputs()));
+    /// ```
+    pub fn digest(&self) -> u64 {
+        fnv1a64(&self.outputs())
+    }
+}
+
+/// The 64-bit FNV-1a hash of `bytes`.
+///
+/// ```
+/// assert_eq!(lanewise::digest::fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+/// assert_eq!(lanewise::digest::fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+/// ```
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// splitmix64, for the pseudo-random part of the input set (fixed seed, any platform).
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Points where some function changes branch, saturates, overflows or underflows; the input
+/// set holds each with both signs and its neighbouring f32 on either side.
+pub const EDGES: &[f32] = &[
+    0.5,
+    1.0,
+    2.0,
+    3.0,
+    6.0,
+    16.0,
+    1.0e-3,
+    core::f32::consts::LN_2,
+    0.044_715,
+    1.702,
+    87.0,
+    87.336_55,
+    88.722_84,
+    88.8,
+    103.97,
+    104.0,
+    120.0,
+    1.0e18,
+    1.844_674_4e19,
+    f32::MIN_POSITIVE,
+    f32::MAX,
+];
+
+/// The input set `unary-v1` (about 105 k values, fixed forever: a new set gets a new name):
+///
+/// 1. specials: ±0, ±inf, quiet and signalling NaNs of both signs with payloads, the largest
+///    and smallest subnormals and normals;
+/// 2. [`EDGES`] (branch points, saturation and overflow thresholds) with both signs and
+///    their neighbouring f32 on each side;
+/// 3. 8192 subnormals spread over the subnormal range, both signs;
+/// 4. every 65 521st bit pattern (prime, so every exponent and sign is hit): 65 551 values,
+///    NaNs and infinities included;
+/// 5. 16 385 evenly spaced values in [−20, 20], where most functions bend;
+/// 6. 16 384 pseudo-random bit patterns (splitmix64, seed 0x6c616e65).
+///
+/// ```
+/// let x = lanewise::digest::unary_inputs();
+/// assert!(x.iter().any(|v| v.is_nan()) && x.iter().any(|v| v.is_subnormal()));
+/// ```
+pub fn unary_inputs() -> Vec<f32> {
+    let mut bits: Vec<u32> = vec![
+        0x0000_0000,
+        0x8000_0000,
+        0x7f80_0000,
+        0xff80_0000,
+        0x7fc0_0000,
+        0xffc0_0000,
+        0x7f80_0001,
+        0xff80_0001,
+        0x7fa0_1234,
+        0xffff_ffff,
+        0x7fff_ffff,
+        0x0000_0001,
+        0x8000_0001,
+        0x007f_ffff,
+        0x807f_ffff,
+    ];
+    for &e in EDGES {
+        for s in [0, 0x8000_0000u32] {
+            let b = e.to_bits() | s;
+            bits.extend([b.wrapping_sub(1), b, b.wrapping_add(1)]);
+        }
+    }
+    for k in 0..4096u32 {
+        let b = 1 + k * 2047;
+        bits.extend([b, b | 0x8000_0000]);
+    }
+    bits.extend((0..=u32::MAX as u64).step_by(65_521).map(|b| b as u32));
+    bits.extend(
+        (0..=16_384)
+            .map(|i| (-20.0 + 40.0 * i as f64 / 16_384.0) as f32)
+            .map(f32::to_bits),
+    );
+    let mut state = 0x6c61_6e65u64;
+    bits.extend((0..16_384).map(|_| splitmix64(&mut state) as u32));
+    bits.into_iter().map(f32::from_bits).collect()
+}
+
+/// Runs `f` over `x` in chunks of 1, 2, …, 67 and then 4096 elements, repeated, so that
+/// every tail length of every instruction set is exercised (the outputs do not depend on
+/// the chunking: the driver's contract).
+fn chunked<T>(x: &[T], out: &mut [T], f: impl Fn(&[T], &mut [T])) {
+    let mut at = 0;
+    let mut len = 1;
+    while at < x.len() {
+        let n = len.min(x.len() - at);
+        f(&x[at..at + n], &mut out[at..at + n]);
+        at += n;
+        len = match len {
+            4096 => 1,
+            67 => 4096,
+            _ => len + 1,
+        };
+    }
+}
+
+/// The little-endian bytes of `y`'s bit patterns.
+fn le_bytes<T: bytemuck::Pod>(y: &[T]) -> Vec<u8> {
+    let mut b: Vec<u8> = bytemuck::cast_slice(y).to_vec();
+    if cfg!(target_endian = "big") {
+        for e in b.chunks_exact_mut(size_of::<T>()) {
+            e.reverse();
+        }
+    }
+    b
+}
+
+fn unary_bits() -> Vec<u32> {
+    unary_inputs().into_iter().map(f32::to_bits).collect()
+}
+
+fn params_text(op: &OpInfo, p: &[f32]) -> String {
+    if op.params.is_empty() {
+        return "-".into();
+    }
+    op.params
+        .iter()
+        .zip(p)
+        .map(|(q, v)| format!("{}={v:?}", q.name))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Every parameter set a function's digests cover: the defaults, then [`ALT_PARAMS`] for
+/// each parameter in turn.
+fn param_sets(op: &OpInfo) -> Vec<Vec<f32>> {
+    let defaults = op.defaults();
+    let mut sets = vec![defaults.clone()];
+    for i in 0..defaults.len() {
+        for alt in ALT_PARAMS {
+            if alt.to_bits() != defaults[i].to_bits() {
+                let mut p = defaults.clone();
+                p[i] = alt;
+                sets.push(p);
+            }
+        }
+    }
+    sets
+}
+
+/// Every case, in file order: each function of [`OPS`] at each of its parameter sets, then
+/// PReLU with [`PRELU_ALPHA`].
+///
+/// ```
+/// let cases = lanewise::digest::cases();
+/// for op in lanewise::table::OPS {
+///     assert!(cases.iter().any(|c| c.function == op.name));
+/// }
+/// ```
+pub fn cases() -> Vec<Case> {
+    let mut cases = vec![];
+    for op in OPS {
+        for p in param_sets(op) {
+            cases.push(Case {
+                dtype: "f32",
+                function: op.name,
+                params: params_text(op, &p),
+                inputs: "unary-v1",
+                run: Box::new(move || {
+                    let x = unary_inputs();
+                    let mut y = vec![0.0f32; x.len()];
+                    chunked(&x, &mut y, |x, o| (op.run)(x, o, &p));
+                    le_bytes(&y)
+                }),
+                input_bits: Some(unary_bits),
+            });
+        }
+    }
+    cases.push(Case {
+        dtype: "f32",
+        function: "prelu",
+        params: format!(
+            "alpha=[{}]",
+            PRELU_ALPHA.map(|a| format!("{a:?}")).join(";")
+        ),
+        inputs: "unary-v1",
+        run: Box::new(|| {
+            let mut x = unary_inputs();
+            x.truncate(x.len() / PRELU_ALPHA.len() * PRELU_ALPHA.len());
+            let mut y = vec![0.0f32; x.len()];
+            crate::prelu(&x, &mut y, &PRELU_ALPHA);
+            le_bytes(&y)
+        }),
+        input_bits: Some(unary_bits),
+    });
+    cases
+}
+
+/// The digest file's header.
+pub const HEADER: &str = "\
+# lanewise output digests: one line per case, `dtype function params inputs fnv1a64`.
+# Generated on x86-64 (scalar, AVX2 and AVX-512 agreeing); tests/digests.rs checks every
+# instruction set of the machine it runs on (aarch64 NEON under qemu included) against it.
+# Regenerate, only for an intended change of output bits:
+#   cargo run --release --example digests -- --write
+# Inputs and parameter sets: see `lanewise::digest` (src/digest.rs).
+";
+
+/// The complete digest file for the cases' outputs on `isa`.
+///
+/// ```
+/// let text = lanewise::digest::file_text(lanewise::Isa::Scalar).unwrap();
+/// assert!(text.lines().any(|l| l.starts_with("f32 gelu - unary-v1 ")));
+/// ```
+pub fn file_text(isa: crate::Isa) -> Result<String, crate::IsaError> {
+    crate::with_isa(isa, || {
+        let mut s = HEADER.to_string();
+        for c in cases() {
+            s += &format!("{} {:016x}\n", c.key(), c.digest());
+        }
+        s
+    })
+}
+
+/// Parses a digest file into `key → digest` (comments and blank lines skipped).
+///
+/// ```
+/// let m = lanewise::digest::parse("# c\nf32 relu - unary-v1 00000000000000ff\n").unwrap();
+/// assert_eq!(m["f32 relu - unary-v1"], 0xff);
+/// assert!(lanewise::digest::parse("f32 relu 12").is_err());
+/// ```
+pub fn parse(text: &str) -> Result<BTreeMap<String, u64>, String> {
+    let mut map = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let bad = || {
+            format!(
+                "line {}: expected `dtype function params inputs digest`: {line}",
+                i + 1
+            )
+        };
+        if words.len() != 5 {
+            return Err(bad());
+        }
+        let digest = u64::from_str_radix(words[4], 16).map_err(|_| bad())?;
+        if map.insert(words[..4].join(" "), digest).is_some() {
+            return Err(format!(
+                "line {}: duplicate case {}",
+                i + 1,
+                words[..4].join(" ")
+            ));
+        }
+    }
+    Ok(map)
+}

@@ -1,0 +1,103 @@
+//! GLU: split the axis in halves, `value · σ(gate)`.
+
+use super::layout::{Axis, check_arg};
+use crate::isa::dispatch;
+use crate::math::sigmoid::sigmoid_dd;
+use crate::simd::{F, V};
+use pulp::{Simd, WithSimd};
+
+/// `a·σ(b)` rounded once (σ in double-f32, as silu).
+#[inline(always)]
+fn glu_lane<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> F<S> {
+    let y = sigmoid_dd(v, b, v.splat(0.0)).times(v, a);
+    v.sel(v.eq(y, y), y, v.splat(f32::NAN))
+}
+
+struct Glu<'a> {
+    x: &'a [f32],
+    out: &'a mut [f32],
+    /// Elements per half of one outer block (`len/2 · inner`).
+    half: usize,
+}
+
+impl WithSimd for Glu<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, s: S) {
+        let v = V(s);
+        let h = self.half;
+        for (xb, ob) in self.x.chunks_exact(2 * h).zip(self.out.chunks_exact_mut(h)) {
+            let (a, b) = xb.split_at(h);
+            let (a_s, a_t) = S::as_simd_f32s(a);
+            let (b_s, b_t) = S::as_simd_f32s(b);
+            let (o_s, o_t) = S::as_mut_simd_f32s(ob);
+            for ((o, a), b) in o_s.iter_mut().zip(a_s).zip(b_s) {
+                *o = glu_lane(v, *a, *b);
+            }
+            if !a_t.is_empty() {
+                let y = glu_lane(v, s.partial_load_f32s(a_t), s.partial_load_f32s(b_t));
+                s.partial_store_f32s(o_t, y);
+            }
+        }
+    }
+}
+
+/// GLU over contiguous rows of `n`: the first half of each row is the value `a`, the
+/// second the gate `b`, `out = a·σ(b)` with rows of `n/2` (MLX `glu`, Flax `glu`, both
+/// `axis=-1`).
+///
+/// Elementwise after the split, with the accuracy of [`silu`](crate::silu) (σ in
+/// double-f32, one rounding). `a = ±inf` with `b = −inf` gives NaN (inf·0), as in both
+/// frameworks.
+///
+/// # Panics
+/// If `n` is 0 or odd (MLX raises `ValueError`, JAX an `AssertionError`), `x.len()` is not
+/// a multiple of `n`, or `out.len() != x.len() / 2`.
+///
+/// ```
+/// let mut y = [0.0f32; 2];
+/// lanewise::glu(&[3.0, -1.0, 0.0, f32::INFINITY], &mut y, 4);
+/// assert_eq!(y, [1.5, -1.0]);
+/// ```
+#[track_caller]
+pub fn glu(x: &[f32], out: &mut [f32], n: usize) {
+    let axis = Axis::contiguous("glu", x.len(), n);
+    run("glu", x, out, axis);
+}
+
+/// GLU over any axis: the axis is split in halves (`value`, then `gate`); the output has
+/// the same layout with the axis halved ([`Axis::with_len`]`(len / 2)`).
+///
+/// # Panics
+/// If the axis length is odd, `x.len() != axis.len()`, or `out.len()` is not half of it.
+///
+/// ```
+/// use lanewise::Axis;
+/// // [4, 1] tensor, split along axis 0: value rows 0-1, gate rows 2-3.
+/// let mut y = [0.0f32; 2];
+/// lanewise::glu_axis(&[2.0, 4.0, 0.0, f32::INFINITY], &mut y, Axis::of_shape(&[4, 1], 0));
+/// assert_eq!(y, [1.0, 4.0]);
+/// ```
+#[track_caller]
+pub fn glu_axis(x: &[f32], out: &mut [f32], axis: Axis) {
+    run("glu_axis", x, out, axis);
+}
+
+#[track_caller]
+fn run(name: &str, x: &[f32], out: &mut [f32], axis: Axis) {
+    axis.check(name, "input", x.len());
+    assert!(
+        axis.len.is_multiple_of(2),
+        "lanewise::{name}: the split axis has odd length {}",
+        axis.len
+    );
+    check_arg(name, "output", out.len(), x.len() / 2);
+    if x.is_empty() {
+        return;
+    }
+    dispatch(Glu {
+        x,
+        out,
+        half: axis.len / 2 * axis.inner,
+    });
+}

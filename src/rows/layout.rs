@@ -1,0 +1,488 @@
+//! Where the rows lie: the `(outer, len, inner)` layout, the argument checks, and the walk
+//! over one group of rows in chunks of [`VLANES`] virtual lanes.
+//!
+//! This file is the only place that loads or stores row elements, so that other element
+//! types (f16/bf16) need only new load/store functions here.
+
+use super::reduce::{Combine, tree};
+use crate::simd::{F, M, V};
+use pulp::Simd;
+
+/// Row elements are summed in this many virtual lanes (element `j` of a row goes to lane
+/// `j % VLANES`), then the lanes are combined in one fixed tree. Every instruction set and
+/// both layouts follow this order, so every one of them returns the same bits.
+pub(crate) const VLANES: usize = 16;
+
+/// The longest row (axis length) the row-wise functions accept: per-row counts stay exact
+/// in f32.
+///
+/// ```
+/// assert_eq!(lanewise::MAX_AXIS_LEN, 1 << 24);
+/// ```
+pub const MAX_AXIS_LEN: usize = 1 << 24;
+
+/// The layout of a row-major tensor seen as `[outer, len, inner]`: the functions reduce
+/// (or normalise) over the middle axis of `len` elements, which lie `inner` elements apart.
+///
+/// Contiguous rows of `n` are `Axis::new(total / n, n, 1)`; axis 0 of a `[B, T, C]` tensor
+/// is `Axis::new(1, B, T·C)`, axis 1 is `Axis::new(B, T, C)`.
+///
+/// ```
+/// use lanewise::Axis;
+/// assert_eq!(Axis::of_shape(&[2, 3, 4], 1), Axis::new(2, 3, 4));
+/// assert_eq!(Axis::of_shape(&[2, 3, 4], 2), Axis::new(6, 4, 1));
+/// assert_eq!(Axis::new(2, 3, 4).len(), 24);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Axis {
+    /// Product of the dimensions before the axis.
+    pub outer: usize,
+    /// Length of the axis (the row length).
+    pub len: usize,
+    /// Product of the dimensions after the axis (the distance between row elements).
+    pub inner: usize,
+}
+
+impl Axis {
+    /// `outer` blocks of `len` positions, `inner` elements per position.
+    pub const fn new(outer: usize, len: usize, inner: usize) -> Axis {
+        Axis { outer, len, inner }
+    }
+
+    /// The layout of axis `axis` of a row-major tensor of the given shape.
+    ///
+    /// # Panics
+    /// If `axis >= shape.len()`.
+    ///
+    /// ```
+    /// let a = lanewise::Axis::of_shape(&[64, 4096, 16], 1);
+    /// assert_eq!((a.outer, a.len, a.inner), (64, 4096, 16));
+    /// ```
+    #[track_caller]
+    pub fn of_shape(shape: &[usize], axis: usize) -> Axis {
+        assert!(
+            axis < shape.len(),
+            "lanewise::Axis::of_shape: axis {axis} out of range for a shape of {} dimensions",
+            shape.len()
+        );
+        Axis {
+            outer: shape[..axis].iter().product(),
+            len: shape[axis],
+            inner: shape[axis + 1..].iter().product(),
+        }
+    }
+
+    /// Number of elements of the tensor (`outer·len·inner`).
+    ///
+    /// ```
+    /// assert_eq!(lanewise::Axis::new(2, 3, 4).len(), 24);
+    /// ```
+    pub const fn len(&self) -> usize {
+        self.outer * self.len * self.inner
+    }
+
+    /// Whether the tensor has no elements.
+    ///
+    /// ```
+    /// assert!(lanewise::Axis::new(2, 0, 4).is_empty());
+    /// ```
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of rows (`outer·inner`): the output length of a reduction.
+    ///
+    /// ```
+    /// assert_eq!(lanewise::Axis::new(2, 3, 4).rows(), 8);
+    /// ```
+    pub const fn rows(&self) -> usize {
+        self.outer * self.inner
+    }
+
+    /// The same layout with another axis length (GLU's output has `len / 2`).
+    ///
+    /// ```
+    /// assert_eq!(lanewise::Axis::new(2, 8, 3).with_len(4), lanewise::Axis::new(2, 4, 3));
+    /// ```
+    pub const fn with_len(self, len: usize) -> Axis {
+        Axis { len, ..self }
+    }
+
+    /// Contiguous rows of `n` over `total` elements, with the checks of the slice functions.
+    #[track_caller]
+    pub(crate) fn contiguous(name: &str, total: usize, n: usize) -> Axis {
+        assert!(n > 0, "lanewise::{name}: row length is 0");
+        assert!(
+            total.is_multiple_of(n),
+            "lanewise::{name}: input has {total} elements, not a multiple of the row length {n}"
+        );
+        Axis::new(total / n, n, 1)
+    }
+
+    /// Panics unless the tensor (`what`) has `x` elements and its rows are not too long.
+    #[track_caller]
+    pub(crate) fn check(&self, name: &str, what: &str, x: usize) {
+        let n = self
+            .outer
+            .checked_mul(self.len)
+            .and_then(|p| p.checked_mul(self.inner));
+        assert!(
+            n == Some(x),
+            "lanewise::{name}: {what} has {x} elements but the layout {}×{}×{} needs {}",
+            self.outer,
+            self.len,
+            self.inner,
+            n.map_or("more than usize::MAX".to_string(), |n| n.to_string())
+        );
+        assert!(
+            self.len <= MAX_AXIS_LEN,
+            "lanewise::{name}: axis length {} exceeds the supported {MAX_AXIS_LEN}",
+            self.len
+        );
+    }
+}
+
+/// Panics unless an argument slice has the expected length.
+#[track_caller]
+pub(crate) fn check_arg(name: &str, what: &str, got: usize, want: usize) {
+    assert!(
+        got == want,
+        "lanewise::{name}: {what} has {got} elements but {want} are needed"
+    );
+}
+
+/// One vector slot of a chunk: `n` elements at `off` (0 ≤ n ≤ lanes); the other lanes are
+/// padding. `n == 0` also means the slot lies past the end of the row.
+#[derive(Clone, Copy)]
+pub(crate) struct Slot {
+    pub off: usize,
+    pub n: usize,
+}
+
+/// A group of rows processed together: one contiguous row, or up to `L` strided rows side
+/// by side (lane `l` holds row `l`).
+pub(crate) trait Walk: Copy {
+    /// Whether this is one contiguous row (its per-row values are in every lane).
+    const CONTIG: bool;
+    /// Vector slots per chunk of [`VLANES`] row elements.
+    fn slots<S: Simd>() -> usize;
+    /// Chunks per row (the last one padded).
+    fn chunks(self) -> usize;
+    /// Leading chunks whose every slot is a full vector.
+    fn full_chunks<S: Simd>(self) -> usize;
+    /// Offset of slot `g` of a full chunk `c`.
+    fn off<S: Simd>(self, c: usize, g: usize) -> usize;
+    /// Slot `g` of chunk `c`.
+    fn slot<S: Simd>(self, c: usize, g: usize) -> Slot;
+    /// Rows held (1 for a contiguous row).
+    fn rows(self) -> usize;
+    /// Offset of element `j` of row `r` of the group.
+    fn at(self, r: usize, j: usize) -> usize;
+    /// Index of row `r` of the group among all rows (`o·inner + i`).
+    fn row_index(self, r: usize) -> usize;
+    /// Row length.
+    fn len(self) -> usize;
+    /// Combines the per-slot states of a pass into one state per row (in every lane of
+    /// the result for a contiguous row), in the fixed [`tree`] order.
+    fn reduce<S: Simd, C: Combine<N>, const N: usize>(
+        v: V<S>,
+        acc: [[F<S>; N]; VLANES],
+    ) -> [F<S>; N];
+}
+
+/// One contiguous row: virtual lane `g·L + l` is lane `l` of slot `g`.
+#[derive(Clone, Copy)]
+pub(crate) struct Contig {
+    pub start: usize,
+    pub len: usize,
+    pub row: usize,
+}
+
+impl Walk for Contig {
+    const CONTIG: bool = true;
+    #[inline(always)]
+    fn slots<S: Simd>() -> usize {
+        VLANES / S::F32_LANES
+    }
+    #[inline(always)]
+    fn chunks(self) -> usize {
+        self.len.div_ceil(VLANES)
+    }
+    #[inline(always)]
+    fn full_chunks<S: Simd>(self) -> usize {
+        self.len / VLANES
+    }
+    #[inline(always)]
+    fn off<S: Simd>(self, c: usize, g: usize) -> usize {
+        self.start + c * VLANES + g * S::F32_LANES
+    }
+    #[inline(always)]
+    fn slot<S: Simd>(self, c: usize, g: usize) -> Slot {
+        let p = c * VLANES + g * S::F32_LANES;
+        Slot {
+            off: self.start + p,
+            n: self.len.saturating_sub(p).min(S::F32_LANES),
+        }
+    }
+    fn rows(self) -> usize {
+        1
+    }
+    fn at(self, _r: usize, j: usize) -> usize {
+        self.start + j
+    }
+    fn row_index(self, _r: usize) -> usize {
+        self.row
+    }
+    fn len(self) -> usize {
+        self.len
+    }
+    #[inline(always)]
+    fn reduce<S: Simd, C: Combine<N>, const N: usize>(
+        v: V<S>,
+        acc: [[F<S>; N]; VLANES],
+    ) -> [F<S>; N] {
+        // Virtual lane g·L + l is lane l of slot g: lay the slots out in memory in order.
+        let l = S::F32_LANES;
+        let mut items = [[0.0f32; N]; VLANES];
+        for g in 0..VLANES / l {
+            for i in 0..N {
+                let lanes: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&acc[g][i]));
+                for (k, &x) in lanes.iter().enumerate() {
+                    items[g * l + k][i] = x;
+                }
+            }
+        }
+        tree::<pulp::Scalar, C, N>(V(pulp::Scalar::new()), items).map(|x| v.splat(x))
+    }
+}
+
+/// Up to `L` rows that lie `inner` apart, side by side: slot `g` is virtual lane `g`.
+#[derive(Clone, Copy)]
+pub(crate) struct Strided {
+    /// Offset of element 0 of the first row.
+    pub base: usize,
+    pub len: usize,
+    pub inner: usize,
+    /// Rows held (≤ L); the lanes beyond hold zeros and are never stored.
+    pub lanes: usize,
+    /// Row index of the first row.
+    pub row: usize,
+}
+
+impl Walk for Strided {
+    const CONTIG: bool = false;
+    #[inline(always)]
+    fn slots<S: Simd>() -> usize {
+        VLANES
+    }
+    #[inline(always)]
+    fn chunks(self) -> usize {
+        self.len.div_ceil(VLANES)
+    }
+    #[inline(always)]
+    fn full_chunks<S: Simd>(self) -> usize {
+        if self.lanes == S::F32_LANES {
+            self.len / VLANES
+        } else {
+            0
+        }
+    }
+    #[inline(always)]
+    fn off<S: Simd>(self, c: usize, g: usize) -> usize {
+        self.base + (c * VLANES + g) * self.inner
+    }
+    #[inline(always)]
+    fn slot<S: Simd>(self, c: usize, g: usize) -> Slot {
+        let j = c * VLANES + g;
+        Slot {
+            off: self.base + j * self.inner,
+            n: if j < self.len { self.lanes } else { 0 },
+        }
+    }
+    fn rows(self) -> usize {
+        self.lanes
+    }
+    fn at(self, r: usize, j: usize) -> usize {
+        self.base + r + j * self.inner
+    }
+    fn row_index(self, r: usize) -> usize {
+        self.row + r
+    }
+    fn len(self) -> usize {
+        self.len
+    }
+    #[inline(always)]
+    fn reduce<S: Simd, C: Combine<N>, const N: usize>(
+        v: V<S>,
+        acc: [[F<S>; N]; VLANES],
+    ) -> [F<S>; N] {
+        tree::<S, C, N>(v, acc)
+    }
+}
+
+/// A row-wise kernel: what to do with one group of rows.
+pub(crate) trait RowKernel {
+    fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W);
+}
+
+/// Vectors whose terms [`walk`] computes before folding them in: independent work for
+/// the out-of-order core while the accumulators wait on each other.
+const BLOCK_VECS: usize = 4;
+
+/// One pass over the slots of a group (see [`walk`]).
+pub(crate) trait Pass<S: Simd, const K: usize> {
+    /// `K` vectors computed from one slot, independently of the other slots.
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; K];
+    /// Adds the terms of a slot into the state of slot `g` (in row order).
+    fn fold(&mut self, v: V<S>, g: usize, t: [F<S>; K]);
+    /// Called after the `slots` slots of chunk `c` are folded.
+    #[inline(always)]
+    fn end_chunk(&mut self, _v: V<S>, _c: usize, _slots: usize) {}
+    /// Folds the terms of `terms.len() / slots` consecutive chunks from chunk `c`; a pass
+    /// whose fold does not depend on the order (the maximum) may shorten the dependency
+    /// chain.
+    #[inline(always)]
+    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; K]], slots: usize, c: usize) {
+        for (b, chunk) in terms.chunks_exact(slots).enumerate() {
+            for (g, t) in chunk.iter().enumerate() {
+                self.fold(v, g, *t);
+            }
+            self.end_chunk(v, c + b, slots);
+        }
+    }
+}
+
+/// Visits every slot of a group in row order, chunk after chunk. The terms of up to
+/// [`BLOCK_VECS`] vectors are computed before they are folded, so that consecutive
+/// (independent) exp evaluations overlap while the accumulators wait on each other.
+#[inline(always)]
+pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: W, p: &mut P) {
+    let slots = W::slots::<S>();
+    let per = (BLOCK_VECS / slots).max(1);
+    let (full, chunks) = (w.full_chunks::<S>(), w.chunks());
+    let lanes = S::F32_LANES;
+    let mut buf = [[v.splat(0.0); K]; VLANES];
+    let mut c = 0;
+    // Full chunks, in blocks: every slot is a whole vector (n is a constant here).
+    while c + per <= full {
+        for b in 0..per {
+            for g in 0..slots {
+                let s = Slot {
+                    off: w.off::<S>(c + b, g),
+                    n: lanes,
+                };
+                buf[b * slots + g] = p.term(v, s);
+            }
+        }
+        p.fold_block(v, &buf[..per * slots], slots, c);
+        c += per;
+    }
+    // The rest: partial slots and padding.
+    while c < chunks {
+        for g in 0..slots {
+            let t = p.term(v, w.slot::<S>(c, g));
+            p.fold(v, g, t);
+        }
+        p.end_chunk(v, c, slots);
+        c += 1;
+    }
+}
+
+/// Runs `k` on every group of rows of `axis`: contiguous rows when `inner == 1`,
+/// otherwise blocks of up to `L` strided rows.
+#[inline(always)]
+pub(crate) fn for_each_group<S: Simd, K: RowKernel>(v: V<S>, axis: Axis, k: &mut K) {
+    if axis.len == 0 {
+        return;
+    }
+    if axis.inner == 1 {
+        for r in 0..axis.outer {
+            k.group(
+                v,
+                Contig {
+                    start: r * axis.len,
+                    len: axis.len,
+                    row: r,
+                },
+            );
+        }
+    } else {
+        for o in 0..axis.outer {
+            for i0 in (0..axis.inner).step_by(S::F32_LANES) {
+                k.group(
+                    v,
+                    Strided {
+                        base: o * axis.len * axis.inner + i0,
+                        len: axis.len,
+                        inner: axis.inner,
+                        lanes: (axis.inner - i0).min(S::F32_LANES),
+                        row: o * axis.inner + i0,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Loads a slot: its `n` elements, `fill` in the other lanes.
+#[inline(always)]
+pub(crate) fn load<S: Simd>(x: &[f32], s: Slot, fill: f32) -> F<S> {
+    let lanes = S::F32_LANES;
+    if s.n == lanes {
+        S::as_simd_f32s(&x[s.off..s.off + lanes]).0[0]
+    } else {
+        let mut buf = [fill; VLANES];
+        if s.n > 0 {
+            buf[..s.n].copy_from_slice(&x[s.off..s.off + s.n]);
+        }
+        bytemuck::pod_read_unaligned(bytemuck::cast_slice(&buf[..lanes]))
+    }
+}
+
+/// Loads a slot of a boolean mask: lanes past `n` are false.
+#[inline(always)]
+pub(crate) fn load_mask<S: Simd>(v: V<S>, m: &[bool], s: Slot) -> M<S> {
+    let lanes = S::F32_LANES;
+    let mut buf = [0u32; VLANES];
+    if s.n > 0 {
+        for (b, &t) in buf.iter_mut().zip(&m[s.off..s.off + s.n]) {
+            *b = t as u32;
+        }
+    }
+    let u = bytemuck::pod_read_unaligned(bytemuck::cast_slice(&buf[..lanes]));
+    v.not_m(v.eq_u(u, v.splat_u(0)))
+}
+
+/// Lanes `0..n` set.
+#[inline(always)]
+pub(crate) fn lanes_below<S: Simd>(v: V<S>, n: usize) -> M<S> {
+    const IOTA: [f32; VLANES] = [
+        0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0,
+    ];
+    let iota: F<S> = bytemuck::pod_read_unaligned(bytemuck::cast_slice(&IOTA[..S::F32_LANES]));
+    v.lt(iota, v.splat(n as f32))
+}
+
+/// Stores the slot's `n` lanes of `y`.
+#[inline(always)]
+pub(crate) fn store<S: Simd>(_v: V<S>, out: &mut [f32], s: Slot, y: F<S>) {
+    if s.n == S::F32_LANES {
+        S::as_mut_simd_f32s(&mut out[s.off..s.off + S::F32_LANES]).0[0] = y;
+    } else if s.n > 0 {
+        let all: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&y));
+        out[s.off..s.off + s.n].copy_from_slice(&all[..s.n]);
+    }
+}
+
+/// Stores the first `n` lanes of `y` at `out[off..]` (one value per row of a group).
+#[inline(always)]
+pub(crate) fn store_rows<S: Simd>(_v: V<S>, out: &mut [f32], off: usize, n: usize, y: F<S>) {
+    let all: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&y));
+    out[off..off + n].copy_from_slice(&all[..n]);
+}
+
+/// Lane `l` of `y`.
+#[inline(always)]
+pub(crate) fn lane<S: Simd>(_v: V<S>, y: F<S>, l: usize) -> f32 {
+    bytemuck::cast_slice::<F<S>, f32>(core::slice::from_ref(&y))[l]
+}

@@ -1,0 +1,426 @@
+//! Row-wise functions: softmax, softmin, log_softmax, logsumexp, logmeanexp, standardize,
+//! glu and one_hot over f32.
+//!
+//! Every function has a contiguous form `f(x, out, n)` (rows of `n` elements, the last
+//! axis) and an axis form `f_axis(x, out, axis, ...)` that works on any axis of a row-major
+//! tensor through an [`Axis`] `(outer, len, inner)` layout, without a transpose. The
+//! reductions take an optional mask (Flax/JAX `where`) of the input's length.
+//!
+//! Sums are compensated per lane and combined in one fixed order, so every instruction set
+//! and both layouts return the same bits (the axis form equals the contiguous form applied
+//! to the transposed tensor). Bounds: [`crate::table::ROW_OPS`].
+
+mod glu;
+mod layout;
+mod one_hot;
+mod reduce;
+mod softmax;
+mod standardize;
+
+pub use glu::{glu, glu_axis};
+pub use layout::{Axis, MAX_AXIS_LEN};
+pub use one_hot::{ClassIndex, one_hot, one_hot_axis};
+pub use standardize::{
+    Algorithm, StandardizeOptions, standardize, standardize_axis, standardize_with,
+};
+
+use crate::isa::dispatch;
+use layout::check_arg;
+use softmax::{ExpRows, Kind, Src};
+
+/// Checks the arguments of a softmax-family call and runs it.
+#[track_caller]
+#[allow(clippy::too_many_arguments)]
+fn run_exp(
+    name: &str,
+    kind: Kind,
+    negate: bool,
+    x: &[f32],
+    out: &mut [f32],
+    axis: Axis,
+    mask: Option<&[bool]>,
+    b: Option<&[f32]>,
+    mut sign: Option<&mut [f32]>,
+) {
+    axis.check(name, "input", x.len());
+    let out_len = if kind.reduces() { axis.rows() } else { x.len() };
+    check_arg(name, "output", out.len(), out_len);
+    if let Some(m) = mask {
+        check_arg(name, "mask", m.len(), x.len());
+    }
+    if let Some(b) = b {
+        check_arg(name, "b", b.len(), x.len());
+    }
+    if let Some(s) = sign.as_deref() {
+        check_arg(name, "sign", s.len(), axis.rows());
+    }
+    if axis.len == 0 {
+        // Empty rows: logsumexp −inf (sign 0), logmeanexp −inf − log 0 = NaN.
+        let y = if kind == Kind::LogMeanExp {
+            f32::NAN
+        } else {
+            f32::NEG_INFINITY
+        };
+        out.fill(y);
+        if let Some(s) = sign.as_deref_mut() {
+            s.fill(0.0);
+        }
+        return;
+    }
+    dispatch(ExpRows {
+        kind,
+        axis,
+        src: Src { x, negate, mask, b },
+        out,
+        sign,
+    });
+}
+
+/// Softmax over contiguous rows of `n`: `out = e^{x−m} / Σ e^{x−m}` per row (MLX
+/// `softmax`, Flax `softmax`, both with `axis=-1`).
+///
+/// Special rows follow the spec: any NaN or +inf in a row, or a row of only −inf, gives an
+/// all-NaN row; −inf entries next to finite ones give 0; `[1e30, 0, −1e30]` gives
+/// `[1, 0, 0]`. MLX multiplies by `1/Σ` and JAX divides, so they differ by about 1 ulp;
+/// lanewise rounds `e^{x−m}·(1/Σ)` once from double-f32 values (bound in
+/// [`crate::table::ROW_OPS`]). MLX accumulates f16/bf16 in the half type
+/// (`precise=False`); lanewise accumulates in f32.
+///
+/// # Panics
+/// If `n` is 0, `x.len()` is not a multiple of `n`, or `out.len() != x.len()`.
+///
+/// ```
+/// let mut y = [0.0f32; 6];
+/// lanewise::softmax(&[1.0, 1.0, 0.0, f32::NEG_INFINITY, 2.0, 2.0], &mut y, 3);
+/// assert_eq!(y[..2], [y[0], y[0]]);
+/// assert_eq!(y[3], 0.0);
+/// assert_eq!(y[4], 0.5);
+/// ```
+#[track_caller]
+pub fn softmax(x: &[f32], out: &mut [f32], n: usize) {
+    let axis = Axis::contiguous("softmax", x.len(), n);
+    run_exp(
+        "softmax",
+        Kind::Softmax,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
+}
+
+/// Softmax over any axis, with an optional mask (Flax/JAX `softmax(x, axis, where=mask)`).
+///
+/// Masked-out elements are left out of the maximum and the sum and output 0 (NaN or inf
+/// there does not leak); a fully masked row is all 0. See [`softmax`] for the rest.
+///
+/// # Panics
+/// If `x`, `out` (and `mask`) do not all have `axis.len()` elements, or the axis is
+/// longer than [`MAX_AXIS_LEN`].
+///
+/// ```
+/// use lanewise::Axis;
+/// // [2, 2] tensor, softmax down the columns (axis 0).
+/// let x = [0.0f32, 5.0, 0.0, f32::NAN];
+/// let mask = [true, true, true, false];
+/// let mut y = [0.0f32; 4];
+/// lanewise::softmax_axis(&x, &mut y, Axis::of_shape(&[2, 2], 0), Some(&mask));
+/// assert_eq!(y, [0.5, 1.0, 0.5, 0.0]);
+/// ```
+#[track_caller]
+pub fn softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+    run_exp(
+        "softmax_axis",
+        Kind::Softmax,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
+}
+
+/// Softmin over contiguous rows of `n`: `softmax(−x)` (MLX `softmin`; Flax has none).
+///
+/// The mirror of [`softmax`]: any −inf in a row gives an all-NaN row, +inf entries give 0.
+///
+/// # Panics
+/// As [`softmax`].
+///
+/// ```
+/// let mut y = [0.0f32; 2];
+/// lanewise::softmin(&[3.0, 3.0], &mut y, 2);
+/// assert_eq!(y, [0.5, 0.5]);
+/// ```
+#[track_caller]
+pub fn softmin(x: &[f32], out: &mut [f32], n: usize) {
+    let axis = Axis::contiguous("softmin", x.len(), n);
+    run_exp(
+        "softmin",
+        Kind::Softmax,
+        true,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
+}
+
+/// Softmin over any axis, with an optional mask (a lanewise extension: masked-out
+/// elements output 0, as for [`softmax_axis`]).
+///
+/// # Panics
+/// As [`softmax_axis`].
+///
+/// ```
+/// let mut y = [0.0f32; 2];
+/// lanewise::softmin_axis(&[1.0, f32::INFINITY], &mut y, lanewise::Axis::new(1, 2, 1), None);
+/// assert_eq!(y, [1.0, 0.0]);
+/// ```
+#[track_caller]
+pub fn softmin_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+    run_exp(
+        "softmin_axis",
+        Kind::Softmax,
+        true,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
+}
+
+/// Log-softmax over contiguous rows of `n`: `x − m − log Σ e^{x−m}` (MLX `log_softmax`,
+/// Flax `log_softmax`).
+///
+/// The result is `−(|x − m| + log Σ)`, a sum of two non-negative terms, computed from
+/// `x − m` kept exact and `log Σ` in double-f32: a relative bound holds everywhere,
+/// including outputs near 0. −inf entries give −inf; any NaN or +inf, or a row of only
+/// −inf, gives an all-NaN row; equal huge logits give `−log n` exactly as in MLX ≥ 0.32.1
+/// and JAX (older MLX returned 0).
+///
+/// # Panics
+/// As [`softmax`].
+///
+/// ```
+/// let mut y = [0.0f32; 2];
+/// lanewise::log_softmax(&[1e8, 1e8], &mut y, 2);
+/// assert_eq!(y, [-core::f32::consts::LN_2; 2]);
+/// ```
+#[track_caller]
+pub fn log_softmax(x: &[f32], out: &mut [f32], n: usize) {
+    let axis = Axis::contiguous("log_softmax", x.len(), n);
+    run_exp(
+        "log_softmax",
+        Kind::LogSoftmax,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
+}
+
+/// Log-softmax over any axis with an optional mask (Flax/JAX `where`): masked-out
+/// elements output −inf, a fully masked row is all −inf.
+///
+/// # Panics
+/// As [`softmax_axis`].
+///
+/// ```
+/// let mut y = [0.0f32; 3];
+/// lanewise::log_softmax_axis(&[0.0, 0.0, 9.0], &mut y, lanewise::Axis::new(1, 3, 1), Some(&[true, true, false]));
+/// assert_eq!(y, [-core::f32::consts::LN_2, -core::f32::consts::LN_2, f32::NEG_INFINITY]);
+/// ```
+#[track_caller]
+pub fn log_softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+    run_exp(
+        "log_softmax_axis",
+        Kind::LogSoftmax,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
+}
+
+/// log Σ e^x over contiguous rows of `n`: one output per row (`out.len() == x.len() / n`).
+///
+/// MLX has it in core only (`mx.logsumexp`), Flax as `logsumexp`; both default to
+/// reducing over all axes, lanewise reduces rows (pass `n = x.len()` for one total).
+/// Any +inf gives +inf (also with −inf present), a row of only −inf gives −inf, NaN gives
+/// NaN. The result is `m + log Σ`; its error is bounded in ulps of `max(|r|, log Σ)`
+/// (when m and log Σ cancel no relative bound is possible).
+///
+/// # Panics
+/// If `n` is 0, `x.len()` is not a multiple of `n`, or `out.len() != x.len() / n`.
+///
+/// ```
+/// let mut y = [0.0f32; 2];
+/// lanewise::logsumexp(&[0.0, 0.0, f32::NEG_INFINITY, f32::NEG_INFINITY], &mut y, 2);
+/// assert_eq!(y, [core::f32::consts::LN_2, f32::NEG_INFINITY]);
+/// ```
+#[track_caller]
+pub fn logsumexp(x: &[f32], out: &mut [f32], n: usize) {
+    let axis = Axis::contiguous("logsumexp", x.len(), n);
+    run_exp(
+        "logsumexp",
+        Kind::LogSumExp,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
+}
+
+/// logsumexp over any axis with an optional mask: masked-out elements are left out, a
+/// fully masked (or empty) row gives −inf. `out` has [`Axis::rows`] elements.
+///
+/// # Panics
+/// As [`softmax_axis`], with `out.len() == axis.rows()`.
+///
+/// ```
+/// use lanewise::Axis;
+/// let mut y = [0.0f32; 2];
+/// // [2, 2] tensor, reduce over axis 0.
+/// lanewise::logsumexp_axis(&[0.0, 1.0, 0.0, 1.0], &mut y, Axis::of_shape(&[2, 2], 0), None);
+/// assert_eq!(y, [core::f32::consts::LN_2, 1.0 + core::f32::consts::LN_2]);
+/// ```
+#[track_caller]
+pub fn logsumexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+    run_exp(
+        "logsumexp_axis",
+        Kind::LogSumExp,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
+}
+
+/// Options of [`logsumexp_with`]: JAX's `where`, `b` and `return_sign`.
+///
+/// ```
+/// let o = lanewise::LogSumExpOptions::default();
+/// assert!(o.mask.is_none() && o.b.is_none() && o.sign.is_none());
+/// ```
+#[derive(Debug, Default)]
+pub struct LogSumExpOptions<'a> {
+    /// Elements that take part (JAX `where`), the input's length.
+    pub mask: Option<&'a [bool]>,
+    /// Per-element scale: the result is `log |Σ b·e^x|`; entries with `b == 0` are left
+    /// out (as JAX treats them as −inf). The input's length.
+    pub b: Option<&'a [f32]>,
+    /// JAX `return_sign`: receives the sign of `Σ b·e^x` per row (1, −1, 0 for a zero
+    /// sum, NaN for NaN). Without it a negative sum gives NaN, as in JAX.
+    pub sign: Option<&'a mut [f32]>,
+}
+
+/// logsumexp with JAX's `b` scale and `return_sign` (Flax `logsumexp(a, axis, b, ...,
+/// return_sign, where)`).
+///
+/// With `b` the sum may cancel; the error is then bounded relative to the condition of
+/// the sum, `κ = Σ|b·e^x| / |Σ b·e^x|`: ≤ 3.5 ulp of `max(|r|, κ)` (each term carries
+/// ≤ 2.6·2^-24 of relative error). A +inf element
+/// with `b > 0` gives +inf, with `b < 0` +inf and sign −1, with both signs NaN (JAX can
+/// also return NaN when other terms overflow `e^x`; lanewise does not).
+///
+/// # Panics
+/// As [`logsumexp_axis`], and if `b` or `sign` have the wrong length.
+///
+/// ```
+/// use lanewise::{Axis, LogSumExpOptions};
+/// let (mut y, mut s) = ([0.0f32; 1], [0.0f32; 1]);
+/// let opts = LogSumExpOptions { b: Some(&[1.0, -2.0]), sign: Some(&mut s), ..Default::default() };
+/// lanewise::logsumexp_with(&[0.0, 0.0], &mut y, Axis::new(1, 2, 1), opts);
+/// assert_eq!((y[0], s[0]), (0.0, -1.0)); // log|1 − 2| = 0, negative sum
+/// ```
+#[track_caller]
+pub fn logsumexp_with(x: &[f32], out: &mut [f32], axis: Axis, opts: LogSumExpOptions<'_>) {
+    run_exp(
+        "logsumexp_with",
+        Kind::LogSumExp,
+        false,
+        x,
+        out,
+        axis,
+        opts.mask,
+        opts.b,
+        opts.sign,
+    );
+}
+
+/// log mean e^x = logsumexp − log n over contiguous rows of `n` (JAX `logmeanexp`; MLX and
+/// `flax.nnx` have none). One output per row.
+///
+/// The error is bounded in ulps of `max(|r|, log n)`: `log Σ − log n` may cancel.
+///
+/// # Panics
+/// As [`logsumexp`].
+///
+/// ```
+/// let mut y = [0.0f32; 1];
+/// lanewise::logmeanexp(&[5.0, 5.0, 5.0], &mut y, 3);
+/// assert_eq!(y, [5.0]);
+/// ```
+#[track_caller]
+pub fn logmeanexp(x: &[f32], out: &mut [f32], n: usize) {
+    let axis = Axis::contiguous("logmeanexp", x.len(), n);
+    run_exp(
+        "logmeanexp",
+        Kind::LogMeanExp,
+        false,
+        x,
+        out,
+        axis,
+        None,
+        None,
+        None,
+    );
+}
+
+/// logmeanexp over any axis with an optional mask: the mean is over the masked-in
+/// elements; a fully masked (or empty) row gives NaN (−inf − log 0), as in JAX.
+///
+/// # Panics
+/// As [`logsumexp_axis`].
+///
+/// ```
+/// let mut y = [0.0f32; 1];
+/// lanewise::logmeanexp_axis(&[1.0, 7.0], &mut y, lanewise::Axis::new(1, 2, 1), Some(&[true, false]));
+/// assert_eq!(y, [1.0]);
+/// ```
+#[track_caller]
+pub fn logmeanexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+    run_exp(
+        "logmeanexp_axis",
+        Kind::LogMeanExp,
+        false,
+        x,
+        out,
+        axis,
+        mask,
+        None,
+        None,
+    );
+}

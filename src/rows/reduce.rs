@@ -1,0 +1,99 @@
+//! Row reductions: per-virtual-lane accumulators and the fixed tree that combines the
+//! [`VLANES`] lanes of a row.
+//!
+//! Sums are double-f32: each lane keeps `hi + lo`, adds a term with an error-free TwoSum
+//! and collects the rounding errors in `lo` (Ogita–Rump–Oishi "Sum2"); every
+//! [`RENORM_CHUNKS`] chunks the pair is renormalised (Fast2Sum), so `|lo|` stays below
+//! 2.5 ulp of the sum and each step errs by at most `5u²` of it. A lane of `n` terms then
+//! errs by `≤ 5n·u²·Σ|t|` (u = 2^-24): at most 0.31·u·Σ|t| for the longest rows
+//! (n = 2^24/16), instead of the `n·u·Σ|t|` of plain f32 sums.
+
+/// Chunks between two renormalisations of a double-f32 sum (the same chunks on every
+/// instruction set and layout, so the bits agree).
+pub(crate) const RENORM_CHUNKS: usize = 4;
+
+use super::layout::VLANES;
+use crate::simd::{F, V};
+use pulp::Simd;
+
+/// Knuth's TwoSum: `s + e == a + b` exactly, for any magnitudes.
+#[inline(always)]
+pub(crate) fn two_sum<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
+    let s = v.add(a, b);
+    let bb = v.sub(s, a);
+    let e = v.add(v.sub(a, v.sub(s, bb)), v.sub(b, bb));
+    (s, e)
+}
+
+/// Adds `t + t_lo` to the double-f32 sum `hi + lo` (not renormalised).
+#[inline(always)]
+pub(crate) fn acc<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, t: F<S>, t_lo: F<S>) -> (F<S>, F<S>) {
+    let (s, e) = two_sum(v, hi, t);
+    (s, v.add(lo, v.add(e, t_lo)))
+}
+
+/// Renormalises `hi + lo` (Fast2Sum: exact when |hi| ≥ |lo|; where `hi` cancelled the error
+/// is still about u·|lo|, within the bound above).
+#[inline(always)]
+pub(crate) fn renorm<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (F<S>, F<S>) {
+    let h = v.add(hi, lo);
+    (h, v.sub(lo, v.sub(h, hi)))
+}
+
+/// `(a_hi + a_lo) + (b_hi + b_lo)` as an unnormalised `hi + lo`.
+#[inline(always)]
+pub(crate) fn add_dd<S: Simd>(v: V<S>, a: (F<S>, F<S>), b: (F<S>, F<S>)) -> (F<S>, F<S>) {
+    let (s, e) = two_sum(v, a.0, b.0);
+    (s, v.add(v.add(a.1, b.1), e))
+}
+
+/// Combines the states of two virtual lanes (`N` vectors each).
+pub(crate) trait Combine<const N: usize> {
+    fn combine<T: Simd>(v: V<T>, a: [F<T>; N], b: [F<T>; N]) -> [F<T>; N];
+}
+
+/// Combines the [`VLANES`] lane states pairwise: lane k with k + 8, then k + 4, k + 2, k + 1.
+#[inline(always)]
+pub(crate) fn tree<T: Simd, C: Combine<N>, const N: usize>(
+    v: V<T>,
+    mut items: [[F<T>; N]; VLANES],
+) -> [F<T>; N] {
+    let mut w = VLANES / 2;
+    while w > 0 {
+        for k in 0..w {
+            items[k] = C::combine(v, items[k], items[k + w]);
+        }
+        w /= 2;
+    }
+    items[0]
+}
+
+/// Row maximum (NaN is never selected; −0 and +0 are told apart later) and a count.
+pub(crate) struct MaxCount;
+impl Combine<2> for MaxCount {
+    #[inline(always)]
+    fn combine<T: Simd>(v: V<T>, a: [F<T>; 2], b: [F<T>; 2]) -> [F<T>; 2] {
+        [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])]
+    }
+}
+
+/// A compensated sum `[hi, lo]` and an exact count.
+pub(crate) struct SumCount;
+impl Combine<3> for SumCount {
+    #[inline(always)]
+    fn combine<T: Simd>(v: V<T>, a: [F<T>; 3], b: [F<T>; 3]) -> [F<T>; 3] {
+        let (hi, lo) = add_dd(v, (a[0], a[1]), (b[0], b[1]));
+        [hi, lo, v.add(a[2], b[2])]
+    }
+}
+
+/// Two compensated sums `[hi1, lo1, hi2, lo2]` and an exact count.
+pub(crate) struct Sums2Count;
+impl Combine<5> for Sums2Count {
+    #[inline(always)]
+    fn combine<T: Simd>(v: V<T>, a: [F<T>; 5], b: [F<T>; 5]) -> [F<T>; 5] {
+        let (h1, l1) = add_dd(v, (a[0], a[1]), (b[0], b[1]));
+        let (h2, l2) = add_dd(v, (a[2], a[3]), (b[2], b[3]));
+        [h1, l1, h2, l2, v.add(a[4], b[4])]
+    }
+}

@@ -1,0 +1,492 @@
+//! The softmax family — softmax, softmin, log_softmax, logsumexp (with `b` and its sign),
+//! logmeanexp — in three passes over each row: the maximum m; `e^{x−m}` and its
+//! compensated sum; the output.
+//!
+//! Accuracy comes from three choices:
+//! * `x − m` is kept exact as `d + d_lo` (TwoSum) and `d_lo` is folded into the reduced
+//!   argument of `e^d`, so a rounded shift does not cost up to 60 ulp deep in the tail (as
+//!   it does in MLX/JAX);
+//! * the terms at the maximum (exactly 1) are counted, not summed: `Σ = k + t`, so
+//!   `log Σ = log1p(t)` stays accurate when the other terms are tiny;
+//! * the sum and the final `log`/reciprocal are carried in double-f32.
+
+use super::layout::{
+    Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
+    store, store_rows, walk,
+};
+use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc, renorm, two_sum};
+use crate::math::Dd;
+use crate::math::exp::{EXP_UNDERFLOW, exp_reduced, reduce, scale};
+use crate::math::log::log_core_dd;
+use crate::math::sigmoid::recip_dd;
+use crate::simd::{F, M, V};
+use pulp::{Simd, WithSimd};
+
+const NEG_INF: f32 = f32::NEG_INFINITY;
+
+/// Which member of the family runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Softmax,
+    LogSoftmax,
+    LogSumExp,
+    LogMeanExp,
+}
+
+impl Kind {
+    /// Whether the output has one value per row (otherwise one per input element).
+    pub(crate) fn reduces(self) -> bool {
+        matches!(self, Kind::LogSumExp | Kind::LogMeanExp)
+    }
+}
+
+/// One call of a softmax-family function (arguments already checked).
+pub(crate) struct ExpRows<'a> {
+    pub kind: Kind,
+    pub axis: Axis,
+    pub src: Src<'a>,
+    pub out: &'a mut [f32],
+    /// logsumexp's sign output (`return_sign`); without it a negative sum gives NaN.
+    pub sign: Option<&'a mut [f32]>,
+}
+
+impl WithSimd for ExpRows<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(mut self, s: S) {
+        let axis = self.axis;
+        for_each_group(V(s), axis, &mut self);
+    }
+}
+
+/// `log(hi + lo)` for `hi > 0` finite, as a normalised double-f32.
+#[inline(always)]
+fn log_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (F<S>, F<S>) {
+    let tiny = v.lt(hi, v.splat(f32::MIN_POSITIVE));
+    let u = v.sel(tiny, v.mul(hi, v.splat(16_777_216.0)), hi);
+    let k_off = v.sel(tiny, v.splat(-24.0), v.splat(0.0));
+    let l = log_core_dd(v, u, k_off, v.div(lo, hi));
+    two_sum(v, l.hi, l.lo)
+}
+
+/// `a + (b_hi + b_lo)` rounded once (up to the error of a double-f32).
+#[inline(always)]
+fn add_round<S: Simd>(v: V<S>, a: F<S>, b: (F<S>, F<S>)) -> F<S> {
+    let (h, e) = two_sum(v, a, b.0);
+    v.add(h, v.add(e, b.1))
+}
+
+/// What the output pass needs per row.
+struct Coef<S: Simd> {
+    /// Softmax: 1/Σ. log_softmax: −(m + log Σ). Reductions: the value and the sign.
+    a: F<S>,
+    b: F<S>,
+}
+
+/// Where the row elements come from, and which of them take part.
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'a> {
+    pub x: &'a [f32],
+    /// softmin: the row is `−x`.
+    pub negate: bool,
+    pub mask: Option<&'a [bool]>,
+    /// logsumexp's per-element scale (entries with `b == 0` are left out).
+    pub b: Option<&'a [f32]>,
+}
+
+impl Src<'_> {
+    /// The row element as the function sees it: negated for softmin, −inf where masked
+    /// out, where `b == 0`, and in the padding.
+    #[inline(always)]
+    fn load_x<S: Simd>(self, v: V<S>, s: Slot) -> F<S> {
+        let x = if self.negate {
+            v.neg(load::<S>(self.x, s, f32::INFINITY))
+        } else {
+            load::<S>(self.x, s, NEG_INF)
+        };
+        let x = match self.mask {
+            Some(m) => v.sel(load_mask(v, m, s), x, v.splat(NEG_INF)),
+            None => x,
+        };
+        match self.b {
+            Some(b) => v.sel(
+                v.eq(load::<S>(b, s, 0.0), v.splat(0.0)),
+                v.splat(NEG_INF),
+                x,
+            ),
+            None => x,
+        }
+    }
+
+    /// Lanes that take part in the reduction (mask, `b ≠ 0`, not padding).
+    #[inline(always)]
+    fn valid<S: Simd>(self, v: V<S>, s: Slot) -> M<S> {
+        let inside = match self.mask {
+            Some(m) => load_mask(v, m, s),
+            None => lanes_below(v, s.n),
+        };
+        match self.b {
+            Some(b) => v.and_m(inside, v.not_m(v.eq(load::<S>(b, s, 0.0), v.splat(0.0)))),
+            None => inside,
+        }
+    }
+
+    /// `e^{x − m}` with the rounding error `d_lo` of the shift `d = x − m` folded into the
+    /// reduced argument and one final rounding: relative error ≤ 1.56·2^-24 (1 for the
+    /// rounding, 0.5 for the two roundings of the argument, 0.06 for the polynomial); 0
+    /// below e^-104. Also returns `d`.
+    #[inline(always)]
+    fn exp_shifted<S: Simd>(self, v: V<S>, x: F<S>, neg_m: F<S>) -> (F<S>, F<S>) {
+        let zero = v.splat(0.0);
+        let (d, d_lo) = two_sum(v, x, neg_m);
+        let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
+        let red = reduce(v, v.sel(deep, zero, d));
+        let r = v.add(red.r, v.sel(deep, zero, d_lo));
+        let e = scale(v, exp_reduced(v, r), red.t, red.n);
+        (v.sel(deep, zero, e), d)
+    }
+}
+
+/// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
+struct MaxPass<'a, S: Simd> {
+    src: Src<'a>,
+    count: bool,
+    st: [[F<S>; 2]; VLANES],
+}
+
+impl<S: Simd> Pass<S, 2> for MaxPass<'_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 2] {
+        let n = if self.count {
+            v.sel(self.src.valid(v, s), v.splat(1.0), v.splat(0.0))
+        } else {
+            v.splat(0.0)
+        };
+        [self.src.load_x(v, s), n]
+    }
+    #[inline(always)]
+    fn fold(&mut self, v: V<S>, g: usize, [x, n]: [F<S>; 2]) {
+        let st = &mut self.st[g];
+        st[0] = v.sel(v.gt(x, st[0]), x, st[0]);
+        st[1] = v.add(st[1], n);
+    }
+    /// The maximum and the count do not depend on the order: reduce the block first.
+    #[inline(always)]
+    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; 2]], slots: usize, _c: usize) {
+        let comb =
+            |a: [F<S>; 2], b: [F<S>; 2]| [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])];
+        let mut t = [[v.splat(0.0); 2]; VLANES];
+        t[..terms.len()].copy_from_slice(terms);
+        // Pairwise over the chunks of the block (their count is a power of two).
+        let mut n = terms.len() / slots;
+        while n > 1 {
+            n /= 2;
+            for i in 0..n * slots {
+                t[i] = comb(t[i], t[i + n * slots]);
+            }
+        }
+        for (g, &t) in t.iter().enumerate().take(slots) {
+            self.fold(v, g, t);
+        }
+    }
+}
+
+/// Pass 2: `e = e^{x−m}` (stored for softmax), `t = Σ e` over the terms below the maximum
+/// and `k` = the number of terms at it; with `b`, `t = Σ b·e` and `k = 0`.
+struct ExpPass<'a, 'o, S: Simd> {
+    src: Src<'a>,
+    neg_m: F<S>,
+    keep: Option<&'o mut [f32]>,
+    st: [[F<S>; 3]; VLANES],
+}
+
+impl<S: Simd> Pass<S, 2> for ExpPass<'_, '_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 2] {
+        let (zero, one) = (v.splat(0.0), v.splat(1.0));
+        let (e, d) = self.src.exp_shifted(v, self.src.load_x(v, s), self.neg_m);
+        if let Some(out) = self.keep.as_deref_mut() {
+            store(v, out, s, e);
+        }
+        match self.src.b {
+            Some(b) => [
+                v.sel(self.src.valid(v, s), v.mul(load::<S>(b, s, 0.0), e), zero),
+                zero,
+            ],
+            None => {
+                let top = v.eq(d, zero);
+                [v.sel(top, zero, e), v.sel(top, one, zero)]
+            }
+        }
+    }
+    #[inline(always)]
+    fn fold(&mut self, v: V<S>, g: usize, [t, k]: [F<S>; 2]) {
+        let st = &mut self.st[g];
+        (st[0], st[1]) = acc(v, st[0], st[1], t, v.splat(0.0));
+        st[2] = v.add(st[2], k);
+    }
+    #[inline(always)]
+    fn end_chunk(&mut self, v: V<S>, c: usize, slots: usize) {
+        if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
+            for st in self.st.iter_mut().take(slots) {
+                (st[0], st[1]) = renorm(v, st[0], st[1]);
+            }
+        }
+    }
+}
+
+/// Pass 3: softmax scales the stored `e`; log_softmax computes `x − (m + log Σ)`.
+struct OutPass<'a, 'o, S: Simd> {
+    src: Src<'a>,
+    softmax: bool,
+    k: Coef<S>,
+    out: &'o mut [f32],
+}
+
+impl<S: Simd> Pass<S, 0> for OutPass<'_, '_, S> {
+    #[inline(always)]
+    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 0] {
+        if s.n > 0 {
+            let k = &self.k;
+            let y = if self.softmax {
+                let e = load::<S>(self.out, s, 0.0);
+                v.fma(e, k.a, v.mul(e, k.b))
+            } else {
+                let (h, e) = two_sum(v, self.src.load_x(v, s), k.a);
+                let y = v.add(h, v.sub(e, k.b));
+                // −inf stays −inf; x − c beyond the f32 range is −inf too.
+                v.sel(v.eq(h, v.splat(NEG_INF)), h, y)
+            };
+            store(v, self.out, s, y);
+        }
+        []
+    }
+    #[inline(always)]
+    fn fold(&mut self, _v: V<S>, _g: usize, _t: [F<S>; 0]) {}
+}
+
+impl ExpRows<'_> {
+    /// Pass 1: the row maximum and the count `n` of valid elements.
+    #[inline(always)]
+    fn max_pass<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> [F<S>; 2] {
+        let zero = v.splat(0.0);
+        let count = self.kind == Kind::LogMeanExp && self.src.mask.is_some();
+        let mut p = MaxPass {
+            src: self.src,
+            count,
+            st: [[v.splat(NEG_INF), zero]; VLANES],
+        };
+        walk(v, w, &mut p);
+        let [m, n] = W::reduce::<S, MaxCount, 2>(v, p.st);
+        // One zero: −0 and +0 may both be maxima, in an order that depends on the layout.
+        let n = if count { n } else { v.splat(w.len() as f32) };
+        [v.add(m, zero), n]
+    }
+
+    /// Pass 2 (see [`ExpPass`]).
+    #[inline(always)]
+    fn exp_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, m: F<S>) -> [F<S>; 3] {
+        let keep = self.kind == Kind::Softmax;
+        let mut p = ExpPass {
+            src: self.src,
+            neg_m: v.neg(m),
+            keep: if keep { Some(&mut *self.out) } else { None },
+            st: [[v.splat(0.0); 3]; VLANES],
+        };
+        walk(v, w, &mut p);
+        W::reduce::<S, SumCount, 3>(v, p.st)
+    }
+
+    /// Pass 3 (see [`OutPass`]).
+    #[inline(always)]
+    fn out_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, k: Coef<S>) {
+        let mut p = OutPass {
+            src: self.src,
+            softmax: self.kind == Kind::Softmax,
+            k,
+            out: &mut *self.out,
+        };
+        walk(v, w, &mut p);
+    }
+
+    /// The per-row coefficients from `m`, `Σ = k + (hi + lo)` and the count `n`.
+    #[inline(always)]
+    fn coef<S: Simd>(&self, v: V<S>, m: F<S>, [hi, lo, k]: [F<S>; 3], n: F<S>) -> Coef<S> {
+        let (s_hi, s_e) = two_sum(v, k, hi);
+        let (s_hi, s_lo) = two_sum(v, s_hi, v.add(s_e, lo));
+        match self.kind {
+            Kind::Softmax => {
+                let r = recip_dd(v, Dd::new(s_hi, s_lo));
+                Coef { a: r.hi, b: r.lo }
+            }
+            Kind::LogSoftmax => {
+                let l = log_dd(v, s_hi, s_lo);
+                let (c, c_e) = two_sum(v, m, l.0);
+                let c_lo = v.add(c_e, l.1);
+                Coef {
+                    a: v.neg(c),
+                    b: c_lo,
+                }
+            }
+            Kind::LogMeanExp => {
+                let l = log_dd(v, s_hi, s_lo);
+                let ln = log_dd(v, n, v.splat(0.0));
+                let (d, d_e) = two_sum(v, l.0, v.neg(ln.0));
+                let d_lo = v.add(d_e, v.sub(l.1, ln.1));
+                Coef {
+                    a: add_round(v, m, (d, d_lo)),
+                    b: v.splat(1.0),
+                }
+            }
+            Kind::LogSumExp => {
+                if self.src.b.is_none() {
+                    let l = log_dd(v, s_hi, s_lo);
+                    return Coef {
+                        a: add_round(v, m, l),
+                        b: v.splat(1.0),
+                    };
+                }
+                // Σ b·e may be negative or zero.
+                let zero = v.splat(0.0);
+                let a = v.abs(s_hi);
+                let a_lo = v.xor_sign(s_lo, s_hi);
+                let a_safe = v.sel(v.eq(a, zero), v.splat(1.0), a);
+                let l = log_dd(v, a_safe, a_lo);
+                let y = add_round(v, m, l);
+                let y = v.sel(v.eq(a, zero), v.splat(NEG_INF), y);
+                let neg = v.lt(s_hi, zero);
+                let sign = v.sel(neg, v.splat(-1.0), v.splat(1.0));
+                let sign = v.sel(v.eq(a, zero), zero, sign);
+                let y = if self.sign.is_none() {
+                    v.sel(neg, v.splat(f32::NAN), y)
+                } else {
+                    y
+                };
+                Coef { a: y, b: sign }
+            }
+        }
+    }
+
+    /// A row whose maximum is ±inf, or that holds NaN (or overflows with `b`): scalar code
+    /// following the spec's tables.
+    fn special<W: Walk>(&mut self, w: W, r: usize, m: f32) {
+        let len = w.len();
+        let (mut nan, mut pinf_pos, mut pinf_neg, mut count) = (false, false, false, 0usize);
+        for j in 0..len {
+            let off = w.at(r, j);
+            let x = if self.src.negate {
+                -self.src.x[off]
+            } else {
+                self.src.x[off]
+            };
+            let b = self.src.b.map_or(1.0, |b| b[off]);
+            if !self.src.mask.is_none_or(|m| m[off]) {
+                continue;
+            }
+            count += 1;
+            if b == 0.0 {
+                continue;
+            }
+            nan |= x.is_nan() || b.is_nan();
+            if x == f32::INFINITY {
+                pinf_pos |= b > 0.0;
+                pinf_neg |= b < 0.0;
+            }
+        }
+        match self.kind {
+            Kind::Softmax | Kind::LogSoftmax => {
+                let masked = if self.kind == Kind::Softmax {
+                    0.0
+                } else {
+                    NEG_INF
+                };
+                for j in 0..len {
+                    let off = w.at(r, j);
+                    let valid = self.src.mask.is_none_or(|m| m[off]);
+                    self.out[off] = if valid { f32::NAN } else { masked };
+                }
+            }
+            Kind::LogSumExp | Kind::LogMeanExp => {
+                let (y, sign) = if nan || (pinf_pos && pinf_neg) {
+                    (f32::NAN, f32::NAN)
+                } else if pinf_pos {
+                    (f32::INFINITY, 1.0)
+                } else if pinf_neg {
+                    (f32::INFINITY, -1.0)
+                } else if m == NEG_INF {
+                    (NEG_INF, 0.0)
+                } else {
+                    self.wide_sum(w, r, m)
+                };
+                let y = if self.kind == Kind::LogMeanExp {
+                    if count == 0 { f32::NAN } else { y }
+                } else if sign < 0.0 && self.sign.is_none() {
+                    f32::NAN
+                } else {
+                    y
+                };
+                let i = w.row_index(r);
+                self.out[i] = y;
+                if let Some(sg) = self.sign.as_deref_mut() {
+                    sg[i] = sign;
+                }
+            }
+        }
+    }
+
+    /// logsumexp with `b` whose f32 sum overflowed (or met inf·0): the sum in f64.
+    fn wide_sum<W: Walk>(&self, w: W, r: usize, m: f32) -> (f32, f32) {
+        let mut sum = 0.0f64;
+        for j in 0..w.len() {
+            let off = w.at(r, j);
+            let b = self.src.b.map_or(1.0, |b| b[off]);
+            if self.src.mask.is_none_or(|m| m[off]) && b != 0.0 {
+                sum += b as f64 * libm::exp(self.src.x[off] as f64 - m as f64);
+            }
+        }
+        let sign = if sum.is_nan() {
+            f64::NAN
+        } else if sum == 0.0 {
+            0.0
+        } else {
+            sum.signum()
+        };
+        ((m as f64 + libm::log(sum.abs())) as f32, sign as f32)
+    }
+}
+
+impl RowKernel for ExpRows<'_> {
+    #[inline(always)]
+    fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W) {
+        let [m, n] = self.max_pass(v, w);
+        let m0 = lane(v, m, 0);
+        if W::CONTIG && m0.is_infinite() {
+            return self.special(w, 0, m0);
+        }
+        let sums = self.exp_pass(v, w, m);
+        let k = self.coef(v, m, sums, n);
+        let bad = |r: usize| {
+            let (mr, sr) = (lane(v, m, r), lane(v, sums[0], r));
+            mr.is_infinite() || !sr.is_finite()
+        };
+        if W::CONTIG && bad(0) {
+            return self.special(w, 0, m0);
+        }
+        if self.kind.reduces() {
+            let i = w.row_index(0);
+            store_rows(v, self.out, i, w.rows(), k.a);
+            if let Some(sg) = self.sign.as_deref_mut() {
+                store_rows(v, sg, i, w.rows(), k.b);
+            }
+        } else {
+            self.out_pass(v, w, k);
+        }
+        if !W::CONTIG {
+            for r in 0..w.rows() {
+                if bad(r) {
+                    self.special(w, r, lane(v, m, r));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The `lanewise` command-line tool end to end: output formats, exit status, plots, bench
+//! lines, and the README's bound table against the table of operations.
+//!
+//! `cargo test --release --features cli --test cli`
+#![cfg(feature = "cli")]
+
+use lanewise::table::OPS;
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn lanewise(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lanewise"))
+        .args(args)
+        .output()
+        .expect("run lanewise")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Map<String, Value>> {
+    stdout(o)
+        .lines()
+        .map(|l| match serde_json::from_str(l) {
+            Ok(Value::Object(m)) => m,
+            other => panic!("not a JSON object line: {l:?} ({other:?})"),
+        })
+        .collect()
+}
+
+fn isa_count() -> usize {
+    lanewise::Isa::available().len()
+}
+
+/// A coarse sweep: 2^32 / 65537 = 65,536 inputs per row.
+const STEP: &str = "65537";
+
+#[test]
+fn ulp_markdown_has_a_row_per_function_and_isa_and_exits_zero() {
+    let o = lanewise(&["ulp", "exp,hardswish", "--step", STEP, "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("# lanewise accuracy"), "{out}");
+    assert!(out.contains("| function | isa | dtype | inputs | bound | max ulp |"));
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("| exp |") || l.starts_with("| hard_swish |"))
+        .collect();
+    assert_eq!(rows.len(), 2 * isa_count(), "{out}");
+    assert!(rows.iter().all(|r| r.ends_with("| ok |")), "{out}");
+    assert!(out.contains("every 65537th f32 bit pattern (65536 inputs)"));
+    if isa_count() > 1 {
+        assert!(
+            out.contains("| yes |"),
+            "later ISAs compare their bits with the first"
+        );
+    }
+}
+
+#[test]
+fn ulp_json_and_csv_carry_every_statistic() {
+    let o = lanewise(&[
+        "ulp", "log", "--isa", "scalar", "--step", STEP, "--json", "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(r["fn"], "log");
+    assert_eq!(r["isa"], "scalar");
+    assert_eq!(r["dtype"], "f32");
+    assert_eq!(r["inputs"], 65536);
+    assert_eq!(r["bound"], 1.0);
+    let max = r["max_ulp"].as_f64().unwrap();
+    assert!(max > 0.0 && max <= 1.0, "{r:?}");
+    for key in [
+        "worst_input",
+        "mean_ulp",
+        "correctly_rounded",
+        "within_1_ulp",
+    ] {
+        let v = r[key].as_f64().unwrap_or_else(|| panic!("{key}: {r:?}"));
+        assert!(v.is_finite());
+    }
+    assert!(r["correctly_rounded"].as_f64().unwrap() > 0.99);
+    assert_eq!(r["special_mismatches"], 0);
+    assert_eq!(r["result"], "ok");
+    assert_eq!(r["same_bits"], Value::Null);
+    let bits = u32::from_str_radix(
+        r["worst_input_bits"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("0x"),
+        16,
+    )
+    .unwrap();
+    assert_eq!(
+        f32::from_bits(bits) as f64,
+        r["worst_input"].as_f64().unwrap()
+    );
+
+    let o = lanewise(&[
+        "ulp", "log,relu", "--isa", "scalar", "--step", STEP, "--csv", "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].starts_with("fn,isa,dtype,inputs,bound,max_ulp,worst_input,"));
+    assert!(lines[1].starts_with("relu,scalar,f32,65536,0.0,0.0,0.0,0x00000000,"));
+    assert!(lines[2].starts_with("log,scalar,f32,65536,1.0,"));
+    // One ISA: nothing to compare bits with (empty in CSV, null in JSON).
+    assert!(lines[2].contains(",0,,"), "{out}");
+}
+
+#[test]
+fn ulp_exits_one_when_a_bound_is_exceeded() {
+    // exp's sampled max error is about 0.72 ulp: within its bound of 1, not within 0.5.
+    let ok = lanewise(&["ulp", "exp", "--isa", "scalar", "--step", STEP, "-q"]);
+    assert_eq!(ok.status.code(), Some(0));
+    let o = lanewise(&[
+        "ulp",
+        "exp",
+        "--isa",
+        "scalar",
+        "--step",
+        STEP,
+        "-q",
+        "--bound-scale",
+        "0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("| FAIL |"));
+    assert!(
+        stderr(&o).contains("FAIL exp on scalar (f32): max 0.718 ulp"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let o = lanewise(&["ulp", "no_such_fn", "--step", STEP]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown function \"no_such_fn\""));
+    let o = lanewise(&["ulp", "exp", "--isa", "sse9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown instruction set"));
+    let o = lanewise(&["ulp", "--step", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn plot_writes_a_valid_svg_and_png() {
+    let dir = std::env::temp_dir().join(format!("lanewise-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("tanh.svg");
+    let o = lanewise(&[
+        "plot",
+        "tanh",
+        "--isa",
+        "scalar",
+        "--step",
+        "65537",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg ") && text.trim_end().ends_with("</svg>"));
+    assert!(text.contains("tanh on scalar: error vs input"));
+    assert!(text.contains("published bound (2 ulp)"));
+    assert!(
+        text.contains(">1e-40<") || text.contains(">\n1e-40\n<"),
+        "x axis labels"
+    );
+    // Every element that opens also closes (a cheap well-formedness check).
+    for tag in ["text", "svg"] {
+        assert_eq!(
+            text.matches(&format!("<{tag}")).count(),
+            text.matches(&format!("</{tag}>")).count(),
+            "<{tag}>"
+        );
+    }
+    assert!(text.matches("<circle").count() > 100, "error points drawn");
+
+    let png = dir.join("exp.png");
+    let o = lanewise(&[
+        "plot",
+        "exp",
+        "--step",
+        "65537",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(bytes.len() > 10_000);
+
+    let o = lanewise(&["plot", "exp", "-o", dir.join("x.gif").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("must end in .svg or .png"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bench_json_lines_parse() {
+    let o = lanewise(&[
+        "bench",
+        "relu,exp",
+        "--sizes",
+        "4096,8K",
+        "--repeats",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    // Per size: memcpy, then every function × ISA.
+    assert_eq!(rows.len(), 2 * (1 + 2 * isa_count()));
+    for r in &rows {
+        let keys: Vec<&str> = r.keys().map(String::as_str).collect();
+        assert_eq!(&keys[..5], ["fn", "isa", "dtype", "n", "gelem_s"]);
+        assert!(r["gelem_s"].as_f64().unwrap() > 0.0);
+        assert!(r["memcpy_gelem_s"].as_f64().unwrap() > 0.0);
+        assert_eq!(r["dtype"], "f32");
+    }
+    assert_eq!(rows[0]["fn"], "memcpy");
+    assert_eq!(rows[0]["n"], 4096);
+    assert_eq!(rows[1 + 2 * isa_count()]["n"], 8192);
+    assert!(
+        rows.iter()
+            .any(|r| r["fn"] == "exp" && r["isa"] == lanewise::Isa::best().name())
+    );
+}
+
+#[test]
+fn bench_markdown_has_one_column_per_size() {
+    let o = lanewise(&[
+        "bench",
+        "gelu",
+        "--isa",
+        "scalar",
+        "--sizes",
+        "1K,2K",
+        "--repeats",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("| function | isa | dtype | n = 1024 | n = 2048 |"),
+        "{out}"
+    );
+    assert!(out.contains("| memcpy | — | f32 |"));
+    assert!(out.contains("| gelu | scalar | f32 |"));
+}
+
+#[test]
+fn readme_bound_table_matches_the_table_of_operations() {
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let o = lanewise(&["readme", "--check", readme]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(&format!("({} functions)", OPS.len())));
+
+    // A README whose bound disagrees with the table fails the check.
+    let text = std::fs::read_to_string(readme).unwrap();
+    let row = "| `exp` | `exp` | `exp` | — | 1 |";
+    assert!(text.contains(row), "the README's exp row changed format");
+    let dir = std::env::temp_dir().join(format!("lanewise-readme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("README.md");
+    std::fs::write(
+        &bad,
+        text.replace(row, "| `exp` | `exp` | `exp` | — | 0.5 |"),
+    )
+    .unwrap();
+    let o = lanewise(&["readme", "--check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`exp`"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
