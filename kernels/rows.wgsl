@@ -244,6 +244,13 @@ fn logsumexp(
     }
 }
 
+// x − μ as a normalized double-f32 (|lo| ≤ ulp(hi)/2): squaring drops lo², which must
+// then be negligible (next to the mean, x − μ.hi alone is not within 2^-24 of x − μ).
+fn deviation(x: f32, mu: Dd) -> Dd {
+    let d0 = two_sum(x, -mu.hi);
+    return two_sum(d0.hi, d0.lo - mu.lo);
+}
+
 @compute @workgroup_size(WORKGROUP)
 fn standardize(
     @builtin(workgroup_id) wid: vec3<u32>,
@@ -276,8 +283,7 @@ fn standardize(
     // v = Σ(x − μ)² / n (two passes: JAX's algorithm="stable"), then w = v + ε.
     var sq = Dd(0.0, 0.0);
     for (var j = lid; j < n; j += WORKGROUP) {
-        let d0 = two_sum(src[base + j] * c, -mu.hi);
-        let d = Dd(d0.hi, d0.lo - mu.lo);
+        let d = deviation(src[base + j] * c, mu);
         sq = dd_add(sq, dd_mul(d, d));
     }
     let v = dd_div(wg_sum(lid, sq), Dd(nf, 0.0));
@@ -287,10 +293,9 @@ fn standardize(
     let r_lo = div(fnma(r, r, w.hi) + w.lo, r + r);
     let root = Dd(r, select(r_lo, 0.0, r == 0.0));
     for (var j = lid; j < n; j += WORKGROUP) {
-        let d0 = two_sum(src[base + j] * c, -mu.hi);
-        let d = Dd(d0.hi, d0.lo - mu.lo);
+        let d = deviation(src[base + j] * c, mu);
         let y = dd_round(dd_div(d, root));
-        dst[base + j] = select(y, 0.0, (d.hi == 0.0) & (rp.eps > 0.0));
+        dst[base + j] = select(y, 0.0, (d.hi == 0.0) & (d.lo == 0.0) & (rp.eps > 0.0));
     }
 }
 

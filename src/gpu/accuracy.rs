@@ -3,6 +3,7 @@
 
 use super::{Dtype, Gpu, GpuError, RowFn};
 use crate::accuracy::Stats;
+use crate::reference::rows::{RowRef, ulp_error_floor_f32};
 use crate::reference::ulp_error;
 use crate::table::OpInfo;
 
@@ -229,103 +230,30 @@ fn record(st: &mut Stats, x: f32, e: f64, correctly_rounded: bool) {
     }
 }
 
-/// The f64 reference of a row-wise function on one row (spec §3 semantics): `row.len()`
+/// The f64 reference of a row-wise function on one row: the CPU path's references
+/// ([`crate::reference::rows`], spec §3 semantics, with their error floors); `row.len()`
 /// values, one for [`RowFn::Logsumexp`], half for [`RowFn::Glu`].
 ///
 /// ```
 /// use lanewise::gpu::{RowFn, accuracy::row_reference};
 /// let y = row_reference(RowFn::Softmax, &[0.0, 0.0]);
-/// assert_eq!(y, [0.5, 0.5]);
+/// assert_eq!((y[0].value, y[1].value), (0.5, 0.5));
 /// ```
-pub fn row_reference(f: RowFn, row: &[f32]) -> Vec<f64> {
-    let x: Vec<f64> = row.iter().map(|&v| v as f64).collect();
+pub fn row_reference(f: RowFn, row: &[f32]) -> Vec<RowRef> {
+    use crate::reference::rows as r;
     match f {
-        RowFn::Softmax => softmax_ref(&x),
-        RowFn::Softmin => softmax_ref(&x.iter().map(|v| -v).collect::<Vec<_>>()),
-        RowFn::LogSoftmax => {
-            let Some((m, rest)) = max_and_rest(&x) else {
-                return vec![f64::NAN; x.len()];
-            };
-            let l = rest.ln_1p();
-            x.iter().map(|&v| (v - m) - l).collect()
-        }
-        RowFn::Logsumexp => {
-            let v = if x.iter().any(|v| v.is_nan()) {
-                f64::NAN
-            } else if x.contains(&f64::INFINITY) {
-                f64::INFINITY
-            } else if x.iter().all(|&v| v == f64::NEG_INFINITY) {
-                f64::NEG_INFINITY
-            } else {
-                let (m, rest) = max_and_rest(&x).expect("finite maximum");
-                m + rest.ln_1p()
-            };
-            vec![v]
-        }
-        RowFn::Standardize { epsilon } => {
-            let n = x.len() as f64;
-            let mu = neumaier(x.iter().copied()) / n;
-            let var = neumaier(x.iter().map(|v| (v - mu) * (v - mu))) / n;
-            let r = (var + epsilon as f64).sqrt();
-            x.iter().map(|v| (v - mu) / r).collect()
-        }
-        RowFn::Glu => {
-            let (a, b) = x.split_at(x.len() / 2);
-            a.iter()
-                .zip(b)
-                .map(|(&a, &b)| a * crate::reference::sigmoid(b))
-                .collect()
-        }
-    }
-}
-
-/// Compensated (Neumaier) sum.
-fn neumaier(it: impl Iterator<Item = f64>) -> f64 {
-    let (mut s, mut c) = (0.0f64, 0.0f64);
-    for v in it {
-        let t = s + v;
-        c += if s.abs() >= v.abs() {
-            (s - t) + v
-        } else {
-            (v - t) + s
-        };
-        s = t;
-    }
-    s + c
-}
-
-/// The row maximum `m` and `Σ e^(x − m) − 1` (the sum without one maximal term, so that
-/// `log Σ = log1p(rest)` keeps its accuracy when the sum is close to 1), or `None` for a row
-/// whose softmax is all NaN (a NaN, a +inf, or every entry −inf).
-fn max_and_rest(x: &[f64]) -> Option<(f64, f64)> {
-    if x.iter().any(|v| v.is_nan()) || x.contains(&f64::INFINITY) {
-        return None;
-    }
-    let m = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if m == f64::NEG_INFINITY {
-        return None;
-    }
-    let at = x
-        .iter()
-        .position(|&v| v == m)
-        .expect("the maximum is in the row");
-    let rest = x
-        .iter()
-        .enumerate()
-        .filter(|&(i, _)| i != at)
-        .map(|(_, &v)| (v - m).exp());
-    Some((m, neumaier(rest)))
-}
-
-fn softmax_ref(x: &[f64]) -> Vec<f64> {
-    match max_and_rest(x) {
-        None => vec![f64::NAN; x.len()],
-        Some((m, rest)) => x.iter().map(|&v| (v - m).exp() / (1.0 + rest)).collect(),
+        RowFn::Softmax => r::softmax(row, None),
+        RowFn::Softmin => r::softmin(row, None),
+        RowFn::LogSoftmax => r::log_softmax(row, None),
+        RowFn::Logsumexp => vec![r::logsumexp(row, None)],
+        RowFn::Standardize { epsilon } => r::standardize(row, None, None, None, epsilon, false),
+        RowFn::Glu => r::glu(row),
     }
 }
 
 /// Runs `f` on the device over `x` in rows of `row_len` and compares every output with
-/// [`row_reference`] (f32 ulps). `x` is the input as a slice of rows.
+/// [`row_reference`], in f32 ulps of `max(|r|, floor)` (the CPU row functions' metric,
+/// [`ulp_error_floor_f32`]).
 ///
 /// # Errors
 /// Any [`GpuError`] from the device.
@@ -344,12 +272,10 @@ pub fn sweep_rows(gpu: &Gpu, f: RowFn, x: &[f32], row_len: usize) -> Result<Stat
     let mut st = Stats::default();
     for (row, out) in x.chunks(row_len).zip(y.chunks(per_row.max(1))) {
         for (i, (&yv, r)) in out.iter().zip(row_reference(f, row)).enumerate() {
-            let input = if f == RowFn::Logsumexp {
-                row[0]
-            } else {
-                row[i.min(row.len() - 1)]
-            };
-            st.record(input, yv, r);
+            let e = ulp_error_floor_f32(yv, r);
+            let cr =
+                yv.to_bits() == (r.value as f32).to_bits() || (yv.is_nan() && r.value.is_nan());
+            record(&mut st, row[i.min(row.len() - 1)], e, cr);
         }
     }
     Ok(st)

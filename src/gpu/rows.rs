@@ -68,11 +68,10 @@ impl RowFn {
         self.name()
     }
 
-    /// Published max error on the GPU, in f32 ulps of the result (tested on lavapipe over
-    /// random and adversarial rows). For [`RowFn::Logsumexp`] it holds where the result does
-    /// not cancel; where `max + log Σ` cancels (the result far below |max|), the error is at
-    /// most 2^-28·|max| absolute: `log Σ` carries the ~2^-27 relative error of the log
-    /// polynomial's tail term.
+    /// Published max error on the GPU, in f32 ulps of `max(|r|, floor)` with the CPU row
+    /// functions' references and floors ([`crate::reference::rows`], [`Self::cpu_entry`]),
+    /// tested on lavapipe over random rows and the CPU tests' adversarial rows. Each is at
+    /// most the CPU bound.
     ///
     /// ```
     /// assert_eq!(lanewise::gpu::RowFn::Softmax.ulp_bound(), 1.0);
@@ -82,6 +81,22 @@ impl RowFn {
             RowFn::Logsumexp | RowFn::LogSoftmax => 1.5,
             _ => 1.0,
         }
+    }
+
+    /// The CPU row function's entry in [`crate::table::ROW_OPS`] (its bound and floor).
+    ///
+    /// ```
+    /// assert_eq!(lanewise::gpu::RowFn::Softmax.cpu_entry().ulp_f32, 4.0);
+    /// ```
+    pub fn cpu_entry(self) -> &'static crate::table::RowOpInfo {
+        let variant = match self {
+            RowFn::Standardize { .. } => "algorithm=Stable",
+            _ => "",
+        };
+        crate::table::ROW_OPS
+            .iter()
+            .find(|o| o.name == self.name() && o.variant == variant)
+            .expect("every GPU row function is in ROW_OPS")
     }
 
     /// Output length for an input of `len` elements in rows of `row_len`.
