@@ -20,6 +20,8 @@
 pub mod accuracy;
 pub mod digest;
 mod driver;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 mod isa;
 // Polynomial coefficients are written as Sollya printed them; each literal rounds to the
 // intended f32 (excessive_precision), and some equal well-known constants by design.

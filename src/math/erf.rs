@@ -10,10 +10,10 @@ use crate::simd::{F, V};
 use pulp::Simd;
 
 /// 2/√π split in two f32.
-const ERF_C0_HI: f32 = 1.128_379_2;
-const ERF_C0_LO: f32 = -5.863_538_3e-8;
+pub(crate) const ERF_C0_HI: f32 = 1.128_379_2;
+pub(crate) const ERF_C0_LO: f32 = -5.863_538_3e-8;
 /// (erf(x)/x − 2/√π)/x² as a polynomial in x², on |x| ≤ 1.5; relative error 2.7e-8.
-const ERF_Q: [f32; 8] = [
+pub(crate) const ERF_Q: [f32; 8] = [
     -0.376_126_38,
     0.112_837_687,
     -2.686_468_1e-2,
@@ -25,11 +25,11 @@ const ERF_Q: [f32; 8] = [
 ];
 /// Below this |x|, erf uses its polynomial (above it, 1 − erfc: erfc(0.9) ≈ 0.2, so the
 /// tail's error shrinks four-fold in the result).
-const ERF_SMALL: f32 = 0.9;
+pub(crate) const ERF_SMALL: f32 = 0.9;
 /// H(t) = erfc(z)·e^{z²}·(1 + z) around t = 3/8: constant term (48 bits) and the rest.
-const H_C0_HI: f32 = 0.790_099_9;
-const H_C0_LO: f32 = 2.154_515_9e-8;
-const H_Q: [f32; 11] = [
+pub(crate) const H_C0_HI: f32 = 0.790_099_9;
+pub(crate) const H_C0_LO: f32 = 2.154_515_9e-8;
+pub(crate) const H_Q: [f32; 11] = [
     0.562_184_27,
     -0.297_094_82,
     -0.354_011_74,
@@ -43,17 +43,17 @@ const H_Q: [f32; 11] = [
     0.955_236_1,
 ];
 /// (Φ(x) − ½)/x as a polynomial in x², on |x| ≤ 0.75; relative error 2.8e-8.
-const PHI_P: [f32; 5] = [
+pub(crate) const PHI_P: [f32; 5] = [
     0.398_942_3,
     -6.649_058_3e-2,
     9.974_178e-3,
     -1.185_594_1e-3,
     1.063_296_1e-4,
 ];
-const RSQRT2_HI: f32 = core::f32::consts::FRAC_1_SQRT_2;
-const RSQRT2_LO: f32 = 1.210_161_7e-8;
+pub(crate) const RSQRT2_HI: f32 = core::f32::consts::FRAC_1_SQRT_2;
+pub(crate) const RSQRT2_LO: f32 = 1.210_161_7e-8;
 /// Beyond this z, erfc(z) is below every subnormal: the tail is clamped here.
-const TAIL_MAX: f32 = 11.0;
+pub(crate) const TAIL_MAX: f32 = 11.0;
 
 /// erfc(z) for z = z_hi + z_lo ≥ 0.5 (+inf included), given z² = q (double-f32):
 /// `2^n·(hi + lo)`. Beyond z = 11 the value is exactly 0.

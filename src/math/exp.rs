@@ -8,10 +8,10 @@ pub(crate) const LOG2E: f32 = core::f32::consts::LOG2_E;
 /// 1.5·2^23: adding it rounds to an integer held in the low mantissa bits.
 pub(crate) const SHIFTER: f32 = 12_582_912.0;
 /// ln 2 split so that `n·LN2_HI` is exact for |n| < 2^9.
-const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
-const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+pub(crate) const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+pub(crate) const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
 /// e^r ≈ 1 + r·q(r), q = 1 + r·(c2 + r·(...)); relative error 3.7e-9 on |r| ≤ ln2/2.
-const EXP_Q: [f32; 6] = [
+pub(crate) const EXP_Q: [f32; 6] = [
     1.0,
     0.499_999_88,
     0.166_665_18,
@@ -20,7 +20,7 @@ const EXP_Q: [f32; 6] = [
     1.374_496_4e-3,
 ];
 /// (e^r − 1 − r)/r² on |r| ≤ 0.71 (expm1 truncates n toward zero); relative error 8.5e-9.
-const EXPM1_Q: [f32; 7] = [
+pub(crate) const EXPM1_Q: [f32; 7] = [
     0.5,
     0.166_666_7,
     4.166_665_7e-2,

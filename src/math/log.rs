@@ -4,10 +4,10 @@ use super::Dd;
 use crate::simd::{F, V};
 use pulp::Simd;
 
-const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
-const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+pub(crate) const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+pub(crate) const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
 /// (log1p(f) − f)/f² on [√½ − 1, √2 − 1]; relative error 8.0e-9.
-const LOG1P_P: [f32; 10] = [
+pub(crate) const LOG1P_P: [f32; 10] = [
     -0.5,
     0.333_333_22,
     -0.249_999_97,
@@ -19,7 +19,7 @@ const LOG1P_P: [f32; 10] = [
     -0.116_233_03,
     6.876_887_4e-2,
 ];
-const SQRT_HALF_BITS: u32 = 0x3f35_04f3;
+pub(crate) const SQRT_HALF_BITS: u32 = 0x3f35_04f3;
 
 /// `log(u·2^k_off) + extra` for finite positive normal `u`, with `extra` a tiny correction
 /// (|extra| ≲ 2^-24·|log u| or 2^-24·|u−1|); rounded once, ≈ 0.6 ulp.

@@ -5,7 +5,7 @@ use crate::simd::{F, V};
 use pulp::Simd;
 
 /// (tanh(x) − x)/x³ as a polynomial in x², on |x| ≤ 0.55; relative error 6e-8.
-const TANH_P: [f32; 5] = [
+pub(crate) const TANH_P: [f32; 5] = [
     -0.333_333_3,
     0.133_330_85,
     -5.390_607_6e-2,
@@ -13,7 +13,7 @@ const TANH_P: [f32; 5] = [
     -6.588_859_5e-3,
 ];
 /// Below this |x| the polynomial is used.
-const TANH_SMALL: f32 = 0.55;
+pub(crate) const TANH_SMALL: f32 = 0.55;
 
 /// tanh(x), ≤ 2 ulp.
 #[inline(always)]

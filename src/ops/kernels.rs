@@ -284,11 +284,11 @@ pub(crate) const SELU_LAMBDA: (f32, f32) = (1.050_701, -3.479_265_2e-8);
 /// SELU λ·α as hi + lo.
 pub(crate) const SELU_LA: (f32, f32) = (1.758_099_3, 2.329_671_7e-8);
 /// 1.702 (MLX gelu_fast_approx) as hi + lo.
-const GELU_FAST: (f32, f32) = (1.702, -2.193_451e-8);
+pub(crate) const GELU_FAST: (f32, f32) = (1.702, -2.193_451e-8);
 /// 2·√(2/π) as hi + lo.
-const GELU_TANH_K: (f32, f32) = (1.595_769_2, -4.534_068e-8);
+pub(crate) const GELU_TANH_K: (f32, f32) = (1.595_769_2, -4.534_068e-8);
 /// 0.044715 as hi + lo.
-const GELU_TANH_C: (f32, f32) = (0.044_715, 1.546_144_4e-9);
+pub(crate) const GELU_TANH_C: (f32, f32) = (0.044_715, 1.546_144_4e-9);
 
 /// Knuth's TwoSum: `(s, e)` with `s + e == a + b` exactly, for any order of magnitude.
 #[inline(always)]
