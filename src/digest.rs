@@ -11,6 +11,10 @@
 //! output change is intended, and on x86-64) with
 //! `cargo run --release --example digests -- --write`.
 //!
+//! Covered: every elementwise function of [`OPS`] at its defaults and at [`ALT_PARAMS`],
+//! PReLU per channel, and every row-wise function of [`ROW_OPS`](crate::table::ROW_OPS)
+//! over contiguous and strided rows, with and without a mask.
+//!
 //! ```
 //! use lanewise::digest;
 //! let cases = digest::cases();
@@ -40,7 +44,8 @@ pub struct Case {
     pub function: &'static str,
     /// `name=value,…` (values in Rust's shortest round-trip form), or `-` when there are none.
     pub params: String,
-    /// The input set (`unary-v1`: see [`unary_inputs`]).
+    /// The input set: `unary-v1` ([`unary_inputs`]); `rows-v1` and `rows-v1-strided`
+    /// ([`rows_of_len`] for every length of [`ROW_LENS`]); `one-hot-v1[-strided]`.
     pub inputs: &'static str,
     run: Box<dyn Fn() -> Vec<u8> + Send + Sync>,
     input_bits: Option<fn() -> Vec<u32>>,
@@ -264,8 +269,12 @@ fn param_sets(op: &OpInfo) -> Vec<Vec<f32>> {
     sets
 }
 
-/// Every case, in file order: each function of [`OPS`] at each of its parameter sets, then
-/// PReLU with [`PRELU_ALPHA`].
+/// Every case, in file order: each function of [`OPS`] at each of its parameter sets, each
+/// row-wise function of [`ROW_OPS`](crate::table::ROW_OPS) (both layouts, with and without
+/// a mask), then PReLU with [`PRELU_ALPHA`].
+///
+/// A new dtype or table adds its cases here (one generator per table and dtype); the test
+/// then asks for their lines in the file.
 ///
 /// ```
 /// let cases = lanewise::digest::cases();
@@ -292,6 +301,9 @@ pub fn cases() -> Vec<Case> {
             });
         }
     }
+    for op in crate::table::ROW_OPS {
+        cases.extend(row_cases(op));
+    }
     cases.push(Case {
         dtype: "f32",
         function: "prelu",
@@ -309,6 +321,172 @@ pub fn cases() -> Vec<Case> {
         }),
         input_bits: Some(unary_bits),
     });
+    cases
+}
+
+/// Row lengths of the input set `rows-v1`: around every vector width and the 16 virtual
+/// lanes of the row functions, and long rows.
+pub const ROW_LENS: [usize; 24] = [
+    1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 128, 129, 256, 257, 1000, 4098,
+];
+
+/// The rows of length `n` in the input set `rows-v1`: uniform in [−30, 30], in [−10^4, 10^4]
+/// (terms that underflow), subnormal-sized, all equal, one −inf and one 1e30, one NaN, one
+/// +inf, and all −inf (splitmix64, seed 0x726f7773 + n).
+///
+/// ```
+/// let rows = lanewise::digest::rows_of_len(5);
+/// assert!(rows.iter().all(|r| r.len() == 5));
+/// ```
+pub fn rows_of_len(n: usize) -> Vec<Vec<f32>> {
+    let mut state = 0x726f_7773u64 + n as u64;
+    let mut uniform = |lo: f64, hi: f64| {
+        let u = (splitmix64(&mut state) >> 11) as f64 / (1u64 << 53) as f64;
+        (lo + (hi - lo) * u) as f32
+    };
+    let mut rows = vec![
+        (0..n).map(|_| uniform(-30.0, 30.0)).collect::<Vec<_>>(),
+        (0..n).map(|_| uniform(-1e4, 1e4)).collect(),
+        (0..n).map(|_| uniform(-1.0, 1.0) * 1e-40).collect(),
+        vec![7.5; n],
+        vec![f32::NEG_INFINITY; n],
+    ];
+    for special in [f32::NEG_INFINITY, f32::NAN, f32::INFINITY] {
+        let mut r: Vec<f32> = (0..n).map(|_| uniform(-30.0, 30.0)).collect();
+        r[n / 3] = special;
+        if special == f32::NEG_INFINITY {
+            r[n / 2] = 1e30;
+        }
+        rows.push(r);
+    }
+    rows
+}
+
+/// The mask of the masked row cases: element `j` is kept unless `7j mod 5 = 0`.
+fn row_mask(j: usize) -> bool {
+    !(j * 7).is_multiple_of(5)
+}
+
+/// Indices and class counts of the one-hot cases: in-range classes, the edges, negatives,
+/// non-integers, NaN, infinities.
+const ONE_HOT: ([f32; 12], [usize; 4]) = (
+    [
+        0.0,
+        -0.0,
+        1.0,
+        2.0,
+        15.0,
+        16.0,
+        99.0,
+        -1.0,
+        1.5,
+        f32::NAN,
+        f32::INFINITY,
+        16_777_216.0,
+    ],
+    [1, 3, 16, 100],
+);
+
+/// The cases of a row-wise function: every row of [`rows_of_len`] for every length of
+/// [`ROW_LENS`], contiguous (`rows-v1`) and strided with the rows interleaved
+/// (`rows-v1-strided`), unmasked and masked (where the function takes a mask).
+fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
+    use crate::Axis;
+    use crate::table::RowKind;
+    let params = if op.variant.is_empty() {
+        "-"
+    } else {
+        op.variant
+    };
+    let mut cases = vec![];
+    if op.kind == RowKind::Expand {
+        for strided in [false, true] {
+            cases.push(Case {
+                dtype: "f32",
+                function: op.name,
+                params: params.into(),
+                inputs: if strided {
+                    "one-hot-v1-strided"
+                } else {
+                    "one-hot-v1"
+                },
+                run: Box::new(move || {
+                    let (idx, classes) = ONE_HOT;
+                    let mut bytes = vec![];
+                    for c in classes {
+                        let k = idx.len();
+                        let axis = if strided {
+                            Axis::new(1, c, k)
+                        } else {
+                            Axis::new(k, c, 1)
+                        };
+                        let mut y = vec![0.0f32; axis.len()];
+                        (op.run)(&idx, &mut y, axis, None);
+                        bytes.extend(le_bytes(&y));
+                    }
+                    bytes
+                }),
+                input_bits: None,
+            });
+        }
+        return cases;
+    }
+    let maskable = matches!(op.kind, RowKind::Normalize | RowKind::Reduce);
+    for strided in [false, true] {
+        for masked in [false, true] {
+            if masked && !maskable {
+                continue;
+            }
+            cases.push(Case {
+                dtype: "f32",
+                function: op.name,
+                params: if masked {
+                    format!("{params},mask").replace("-,", "")
+                } else {
+                    params.into()
+                },
+                inputs: if strided {
+                    "rows-v1-strided"
+                } else {
+                    "rows-v1"
+                },
+                run: Box::new(move || {
+                    let mut bytes = vec![];
+                    for n in ROW_LENS {
+                        if op.kind == RowKind::Split && n % 2 == 1 {
+                            continue;
+                        }
+                        let rows = rows_of_len(n);
+                        let k = rows.len();
+                        // Row r, element j: rows one after another, or interleaved.
+                        let (axis, at) = if strided {
+                            (Axis::new(1, n, k), (1, k))
+                        } else {
+                            (Axis::new(k, n, 1), (n, 1))
+                        };
+                        let mut x = vec![0.0f32; n * k];
+                        let mut mask = vec![true; n * k];
+                        for (r, row) in rows.iter().enumerate() {
+                            for (j, &v) in row.iter().enumerate() {
+                                x[r * at.0 + j * at.1] = v;
+                                mask[r * at.0 + j * at.1] = row_mask(j);
+                            }
+                        }
+                        let out_len = match op.kind {
+                            RowKind::Reduce => axis.rows(),
+                            RowKind::Split => axis.len() / 2,
+                            _ => axis.len(),
+                        };
+                        let mut y = vec![0.0f32; out_len];
+                        (op.run)(&x, &mut y, axis, masked.then_some(&mask[..]));
+                        bytes.extend(le_bytes(&y));
+                    }
+                    bytes
+                }),
+                input_bits: None,
+            });
+        }
+    }
     cases
 }
 
