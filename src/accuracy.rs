@@ -1,6 +1,8 @@
 //! Accuracy sweeps: run a function over a set of f32 bit patterns on one instruction set and
 //! compare every output with the f64 reference.
 
+pub mod halves;
+
 use crate::isa::{Isa, IsaError, with_isa};
 use crate::reference::ulp_error_f32;
 use crate::table::OpInfo;

@@ -13,12 +13,26 @@
 //! println!("{} on {}", y[4], lanewise::active_isa());
 //! ```
 //!
+//! The same functions take `half::f16` and `half::bf16` slices (re-exported as
+//! [`f16`] and [`bf16`]): computed in f32 in registers and rounded once, to the correctly
+//! rounded result (see [`Element`]).
+//!
+//! ```
+//! use lanewise::f16;
+//! let x: Vec<f16> = [-2.0f32, 0.0, 2.0].iter().map(|&v| f16::from_f32(v)).collect();
+//! let mut y = vec![f16::ZERO; 3];
+//! lanewise::gelu(&x, &mut y);
+//! assert_eq!(y[1], f16::ZERO);
+//! ```
+//!
 //! The table of operations ([`table::OPS`]) lists every function with its MLX and Flax
 //! names, parameters and bound; [`reference`](mod@reference) holds the f64 references the bounds are
 //! measured against.
 
 pub mod accuracy;
+mod convert;
 mod driver;
+mod dtype;
 mod isa;
 // Polynomial coefficients are written as Sollya printed them; each literal rounds to the
 // intended f32 (excessive_precision), and some equal well-known constants by design.
@@ -30,5 +44,6 @@ pub mod reference;
 mod simd;
 pub mod table;
 
+pub use dtype::{Dtype, Element, bf16, convert, f16};
 pub use isa::{Isa, IsaError, active_isa, parse_isa, with_isa};
 pub use ops::*;

@@ -1,0 +1,135 @@
+//! Portable conversions between f32 and the half formats, in integer lane arithmetic over
+//! [`V`]: the scalar path (and AVX2 machines without F16C) use them, and they define the bits
+//! every hardware path must reproduce (the tests compare all of them).
+
+use crate::simd::{F, M, U, V};
+use pulp::Simd;
+
+#[inline(always)]
+pub(crate) fn sel_u<S: Simd>(v: V<S>, m: M<S>, a: U<S>, b: U<S>) -> U<S> {
+    v.0.select_u32s(m, a, b)
+}
+
+#[inline(always)]
+pub(crate) fn lt_u<S: Simd>(v: V<S>, a: U<S>, b: u32) -> M<S> {
+    v.0.less_than_u32s(a, v.splat_u(b))
+}
+
+#[inline(always)]
+fn gt_u<S: Simd>(v: V<S>, a: U<S>, b: u32) -> M<S> {
+    v.0.greater_than_u32s(a, v.splat_u(b))
+}
+
+/// `|y|` as bits.
+#[inline(always)]
+pub(crate) fn abs_bits<S: Simd>(v: V<S>, y: F<S>) -> U<S> {
+    v.and_u(v.bits(y), v.splat_u(0x7fff_ffff))
+}
+
+/// f16 bits (the low 16 bits of each lane) → f32, exact. A NaN keeps its payload and gets
+/// its quiet bit set, as F16C `vcvtph2ps` and NEON `fcvtl` do.
+#[inline(always)]
+pub(crate) fn widen_f16<S: Simd>(v: V<S>, h: U<S>) -> F<S> {
+    let sign = v.shl(v.and_u(h, v.splat_u(0x8000)), 16);
+    let a = v.and_u(h, v.splat_u(0x7fff));
+    let o = v.shl(a, 13);
+    // Normal numbers: rebias the exponent by 127 − 15.
+    let normal = v.add_u(o, v.splat_u(112 << 23));
+    // Zero and subnormals a·2^-24, exactly: (2^-14 + a·2^-24) − 2^-14.
+    let two_m14 = f32::from_bits(113 << 23);
+    let small = v.bits(v.sub(v.to_f32(v.add_u(o, v.splat_u(113 << 23))), v.splat(two_m14)));
+    // ±inf and NaN: the exponent becomes all ones; NaN gets the quiet bit.
+    let quiet = sel_u(v, gt_u(v, a, 0x7c00), v.splat_u(0x0040_0000), v.splat_u(0));
+    let special = v.or_u(v.add_u(o, v.splat_u(224 << 23)), quiet);
+    let r = sel_u(v, lt_u(v, a, 0x0400), small, normal);
+    let r = sel_u(v, gt_u(v, a, 0x7bff), special, r);
+    v.to_f32(v.or_u(r, sign))
+}
+
+/// f32 → f16 bits (in the low 16 bits of each lane), rounded to nearest, ties to even:
+/// overflow gives ±inf, subnormals are kept, NaN becomes a quiet NaN with the top of its
+/// payload (as F16C `vcvtps2ph` and NEON `fcvtn` do).
+#[inline(always)]
+pub(crate) fn narrow_f16<S: Simd>(v: V<S>, y: F<S>) -> U<S> {
+    let x = v.bits(y);
+    let sign = v.and_u(v.shr(x, 16), v.splat_u(0x8000));
+    let a = abs_bits(v, y);
+    // Normal results: rebias, then drop 13 bits rounding to nearest even (a carry into the
+    // exponent is the right answer).
+    let odd = v.and_u(v.shr(a, 13), v.splat_u(1));
+    let normal = v.shr(
+        v.add_u(
+            v.sub_u(a, v.splat_u(112 << 23)),
+            v.add_u(v.splat_u(0x0fff), odd),
+        ),
+        13,
+    );
+    // Subnormal results (|y| < 2^-14): one f32 addition rounds |y| to the grid of 2^-24.
+    let small = v.sub_u(
+        v.bits(v.add(v.to_f32(a), v.splat(0.5))),
+        v.splat_u(0x3f00_0000),
+    );
+    let nan = v.or_u(v.splat_u(0x7e00), v.and_u(v.shr(a, 13), v.splat_u(0x03ff)));
+    let r = sel_u(v, lt_u(v, a, 0x3880_0000), small, normal);
+    // From 65520 = f16::MAX + ulp/2 up, the result is inf.
+    let r = sel_u(v, gt_u(v, a, 0x477f_efff), v.splat_u(0x7c00), r);
+    let r = sel_u(v, gt_u(v, a, 0x7f80_0000), nan, r);
+    v.or_u(r, sign)
+}
+
+/// bf16 bits (low 16 bits of each lane) → f32: the top half of the f32 pattern, exact.
+#[inline(always)]
+pub(crate) fn widen_bf16<S: Simd>(v: V<S>, h: U<S>) -> F<S> {
+    v.to_f32(v.shl(h, 16))
+}
+
+/// f32 → bf16 bits (low 16 bits of each lane), rounded to nearest, ties to even; overflow
+/// gives ±inf, subnormals are kept, NaN becomes a quiet NaN with the top of its payload.
+#[inline(always)]
+pub(crate) fn narrow_bf16<S: Simd>(v: V<S>, y: F<S>) -> U<S> {
+    let x = v.bits(y);
+    let odd = v.and_u(v.shr(x, 16), v.splat_u(1));
+    let rounded = v.shr(v.add_u(x, v.add_u(v.splat_u(0x7fff), odd)), 16);
+    let nan = v.or_u(v.shr(x, 16), v.splat_u(0x0040));
+    sel_u(v, gt_u(v, abs_bits(v, y), 0x7f80_0000), nan, rounded)
+}
+
+/// Lanes whose f16 rounding could change if `y` moved by up to `radius` f32 steps: the 13
+/// dropped bits lie within `radius` of the midpoint 0x1000 (normal results), or rounding
+/// `|y| ± radius` to the subnormal grid differs. A superset of the truly ambiguous lanes
+/// (it may flag results ≥ 65536, which round to inf either way), the same on every
+/// instruction set; NaN lanes are never flagged.
+#[inline(always)]
+pub(crate) fn near_f16_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S> {
+    let a = abs_bits(v, y);
+    let d = v.add_u(
+        v.and_u(a, v.splat_u(0x1fff)),
+        v.splat_u(radius.wrapping_sub(0x1000)),
+    );
+    let normal = v.and_m(lt_u(v, d, 2 * radius + 1), lt_u(v, a, 0x7f80_0001));
+    let lo = v.sub_u(a, sel_u(v, lt_u(v, a, radius), a, v.splat_u(radius)));
+    let hi = v.add_u(a, v.splat_u(radius));
+    let small = v.not_m(v.eq(subnormal_grid(v, lo), subnormal_grid(v, hi)));
+    let is_small = lt_u(v, a, 0x3880_0000);
+    v.or_m(v.and_m(is_small, small), v.and_m(v.not_m(is_small), normal))
+}
+
+/// `b` (bits of a magnitude below 2^-14) rounded to the f16 subnormal grid, as 0.5 + k·2^-24.
+#[inline(always)]
+fn subnormal_grid<S: Simd>(v: V<S>, b: U<S>) -> F<S> {
+    v.add(v.to_f32(b), v.splat(0.5))
+}
+
+/// Lanes whose bf16 rounding could change if `y` moved by up to `radius` f32 steps: the 16
+/// dropped bits lie within `radius` of the midpoint 0x8000. bf16 rounds the f32 pattern at
+/// a fixed bit in every binade (subnormals and overflow included), so this is exact; NaN lanes
+/// are never flagged.
+#[inline(always)]
+pub(crate) fn near_bf16_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S> {
+    let a = abs_bits(v, y);
+    let d = v.add_u(
+        v.and_u(a, v.splat_u(0xffff)),
+        v.splat_u(radius.wrapping_sub(0x8000)),
+    );
+    v.and_m(lt_u(v, d, 2 * radius + 1), lt_u(v, a, 0x7f80_0001))
+}
