@@ -2,7 +2,7 @@
 
 use super::Io;
 use crate::simd::{F, U};
-use core::arch::aarch64::{float32x4_t, uint16x4_t, vmovl_u16, vmovn_u32};
+use core::arch::aarch64::{float32x4_t, uint16x4_t};
 use core::arch::asm;
 use pulp::aarch64::Neon;
 use pulp::cast;
@@ -24,11 +24,11 @@ impl Io for Neon {
     }
     #[inline(always)]
     fn unpack(self, x: &[u16]) -> U<Neon> {
-        cast(vmovl_u16(head(x)))
+        cast(self.neon.vmovl_u16(head(x)))
     }
     #[inline(always)]
     fn pack(self, y: U<Neon>, out: &mut [u16]) {
-        let p: [u16; 4] = cast(vmovn_u32(cast(y)));
+        let p: [u16; 4] = cast(self.neon.vmovn_u32(cast(y)));
         out[..4].copy_from_slice(&p);
     }
     #[inline(always)]
