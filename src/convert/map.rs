@@ -1,159 +1,198 @@
 //! The slice loops for half formats: whole vectors straight from the slices, the tail through
 //! a stack buffer (pulp's u16 partial loads do not compile on its AVX-512 token), and the
 //! rare lanes whose rounding the f32 result cannot decide recomputed from the f64 reference.
+//!
+//! Those lanes are noted during the loop (their index and widened input, so in place works
+//! too) and resolved in batches, which keeps calls out of the vector loop.
+//!
+//! `R` is the kernel's ambiguity radius ([`crate::driver::radius`]); 0 means the kernel's
+//! result rounds correctly as it is (exact kernels, conversions).
 
 use super::{Format, Io, MAX_LANES, WithIo, dispatch};
 use crate::driver::{Exact, Kernel, Kernel2};
-use crate::simd::{F, V};
+use crate::simd::{F, M, V};
 use pulp::Simd;
 
-/// Lanes of one vector, as a slice.
-#[inline(always)]
-fn lanes<S: Simd>(x: &F<S>) -> &[f32] {
-    bytemuck::cast_slice(core::slice::from_ref(x))
-}
+/// Lanes noted per batch.
+const BATCH: usize = 64;
 
-/// Stores `y` (computed from the lanes `x`, and `a` for two-input kernels) into `out`,
-/// then replaces every lane the f32 result cannot round with the f64 reference rounded once.
-#[inline(always)]
-fn finish<I: Io, O: Format>(
-    io: I,
-    x: F<I::S>,
-    a: Option<F<I::S>>,
-    y: F<I::S>,
-    out: &mut [O::Elem],
-    exact: &Exact,
-) {
-    O::store(io, y, out);
-    if exact.radius > 0 {
-        let v = V(io.simd());
-        let m = O::near_boundary(v, y, exact.radius);
-        if v.any(m) {
-            let flags = v.sel(m, v.splat(1.0), v.splat(0.0));
-            let a = a.as_ref().map(lanes::<I::S>);
-            resolve::<O>(lanes::<I::S>(&x), a, lanes::<I::S>(&flags), out, exact);
-        }
-    }
-}
-
-/// The slow path of [`finish`]: the flagged lanes from the f64 reference.
+/// Marks the branch that calls it as unlikely.
 #[cold]
-#[inline(never)]
-fn resolve<O: Format>(
-    x: &[f32],
-    a: Option<&[f32]>,
-    flags: &[f32],
-    out: &mut [O::Elem],
-    exact: &Exact,
-) {
-    let mut p = [0.0f64; 4];
-    for (p, &q) in p.iter_mut().zip(exact.params) {
-        *p = q as f64;
-    }
-    for i in 0..flags.len() {
-        if flags[i] != 0.0 {
-            let params = match a {
-                Some(a) => {
-                    p[0] = a[i] as f64;
-                    &p[..1]
-                }
-                None => &p[..exact.params.len()],
-            };
-            let r = crate::reference::elementwise(exact.name, x[i] as f64, params)
-                .expect("every elementwise function has an f64 reference");
-            out[i] = O::from_f64(r);
+fn unlikely() {}
+
+/// Lanes awaiting the f64 reference: output index, input, and slope (two-input kernels).
+struct Pending {
+    len: usize,
+    at: [usize; BATCH],
+    x: [f32; BATCH],
+    a: [f32; BATCH],
+}
+
+impl Pending {
+    fn new() -> Self {
+        Pending {
+            len: 0,
+            at: [0; BATCH],
+            x: [0.0; BATCH],
+            a: [0.0; BATCH],
         }
     }
+
+    /// Notes the lanes of `m` (for the vector at `out[at..]`, computed from `x` and `a`),
+    /// resolving a full batch into `out`. Lanes past `limit` (tail padding) are skipped.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn note<S: Simd, O: Format>(
+        &mut self,
+        v: V<S>,
+        m: M<S>,
+        at: usize,
+        limit: usize,
+        x: F<S>,
+        a: Option<F<S>>,
+        out: &mut [O::Elem],
+        exact: &Exact,
+    ) {
+        if !v.any(m) {
+            return;
+        }
+        unlikely();
+        let flags = v.sel(m, v.splat(1.0), v.splat(0.0));
+        let flags: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&flags));
+        let xs: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&x));
+        let a = a.unwrap_or(x);
+        let as_: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&a));
+        for i in 0..flags.len().min(limit) {
+            if flags[i] != 0.0 {
+                if self.len == BATCH {
+                    self.resolve::<O>(out, exact);
+                }
+                self.at[self.len] = at + i;
+                self.x[self.len] = xs[i];
+                self.a[self.len] = as_[i];
+                self.len += 1;
+            }
+        }
+    }
+
+    /// Writes every noted lane from the f64 reference, rounded once (with the slope as the
+    /// only parameter when `slope`), and empties the batch.
+    #[cold]
+    #[inline(never)]
+    fn resolve<O: Format>(&mut self, out: &mut [O::Elem], exact: &Exact) {
+        let mut p = [0.0f64; 4];
+        for (p, &q) in p.iter_mut().zip(exact.params) {
+            *p = q as f64;
+        }
+        for j in 0..self.len {
+            let params = if exact.slope {
+                p[0] = self.a[j] as f64;
+                &p[..1]
+            } else {
+                &p[..exact.params.len()]
+            };
+            let r = crate::reference::elementwise(exact.name, self.x[j] as f64, params)
+                .expect("every elementwise function has an f64 reference");
+            out[self.at[j]] = O::from_f64(r);
+        }
+        self.len = 0;
+    }
 }
 
-/// One vector: `out = k(x)`.
+/// The tail of `x` (shorter than a vector) zero-padded to a whole vector.
 #[inline(always)]
-fn step<IO: Io, K: Kernel, I: Format, O: Format>(
-    io: IO,
-    k: K,
-    x: &[I::Elem],
-    out: &mut [O::Elem],
-    exact: &Exact,
-) {
-    let xf = I::load(io, x);
-    finish::<IO, O>(io, xf, None, k.apply(V(io.simd()), xf), out, exact);
+fn padded<E: Copy + Default>(x: &[E]) -> [E; MAX_LANES] {
+    let mut b = [E::default(); MAX_LANES];
+    b[..x.len()].copy_from_slice(x);
+    b
 }
 
-/// One vector in place: `x = k(x)`.
-#[inline(always)]
-fn step_inplace<IO: Io, K: Kernel, H: Format>(io: IO, k: K, x: &mut [H::Elem], exact: &Exact) {
-    let xf = H::load(io, x);
-    finish::<IO, H>(io, xf, None, k.apply(V(io.simd()), xf), x, exact);
-}
-
-/// One vector of a two-input kernel: `out = k(x, a)`.
-#[inline(always)]
-fn step2<IO: Io, K: Kernel2, H: Format>(
-    io: IO,
-    k: K,
-    x: &[H::Elem],
-    a: &[H::Elem],
-    out: &mut [H::Elem],
-    exact: &Exact,
-) {
-    let (xf, af) = (H::load(io, x), H::load(io, a));
-    finish::<IO, H>(io, xf, Some(af), k.apply(V(io.simd()), xf, af), out, exact);
-}
-
-struct Map<'a, K, I: Format, O: Format> {
+struct Map<'a, K, I: Format, O: Format, const R: u32> {
     k: K,
     x: &'a [I::Elem],
     out: &'a mut [O::Elem],
     exact: &'a Exact<'a>,
 }
 
-impl<K: Kernel, I: Format, O: Format> WithIo for Map<'_, K, I, O> {
+impl<K: Kernel, I: Format, O: Format, const R: u32> WithIo for Map<'_, K, I, O, R> {
     type Output = ();
     #[inline(always)]
     fn with_io<IO: Io>(self, io: IO) {
+        let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let mut xs = self.x.chunks_exact(n);
-        let mut os = self.out.chunks_exact_mut(n);
-        for (x, out) in (&mut xs).zip(&mut os) {
-            step::<IO, K, I, O>(io, self.k, x, out, self.exact);
+        let (x, out) = (self.x, self.out);
+        let mut pending = Pending::new();
+        let whole = x.len() / n * n;
+        for at in (0..whole).step_by(n) {
+            let xf = I::load(io, &x[at..at + n]);
+            let y = self.k.apply(v, xf);
+            O::store(io, y, &mut out[at..at + n]);
+            if R > 0 {
+                let m = O::near_boundary(v, y, R);
+                pending.note::<_, O>(v, m, at, n, xf, None, out, self.exact);
+            }
         }
-        let (xt, ot) = (xs.remainder(), os.into_remainder());
-        if !xt.is_empty() {
-            let mut xb = [I::Elem::default(); MAX_LANES];
-            let mut ob = [O::Elem::default(); MAX_LANES];
-            xb[..xt.len()].copy_from_slice(xt);
-            step::<IO, K, I, O>(io, self.k, &xb[..n], &mut ob[..n], self.exact);
-            ot.copy_from_slice(&ob[..xt.len()]);
+        if whole < x.len() {
+            let tail = x.len() - whole;
+            let xf = I::load(io, &padded(&x[whole..])[..n]);
+            let y = self.k.apply(v, xf);
+            let mut b = [O::Elem::default(); MAX_LANES];
+            O::store(io, y, &mut b[..n]);
+            out[whole..].copy_from_slice(&b[..tail]);
+            if R > 0 {
+                let m = O::near_boundary(v, y, R);
+                pending.note::<_, O>(v, m, whole, tail, xf, None, out, self.exact);
+            }
+        }
+        if pending.len > 0 {
+            pending.resolve::<O>(out, self.exact);
         }
     }
 }
 
-struct MapInPlace<'a, K, H: Format> {
+struct MapInPlace<'a, K, H: Format, const R: u32> {
     k: K,
     x: &'a mut [H::Elem],
     exact: &'a Exact<'a>,
 }
 
-impl<K: Kernel, H: Format> WithIo for MapInPlace<'_, K, H> {
+impl<K: Kernel, H: Format, const R: u32> WithIo for MapInPlace<'_, K, H, R> {
     type Output = ();
     #[inline(always)]
     fn with_io<IO: Io>(self, io: IO) {
+        let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let mut xs = self.x.chunks_exact_mut(n);
-        for x in &mut xs {
-            step_inplace::<IO, K, H>(io, self.k, x, self.exact);
+        let x = self.x;
+        let mut pending = Pending::new();
+        let whole = x.len() / n * n;
+        for at in (0..whole).step_by(n) {
+            let xf = H::load(io, &x[at..at + n]);
+            let y = self.k.apply(v, xf);
+            H::store(io, y, &mut x[at..at + n]);
+            if R > 0 {
+                let m = H::near_boundary(v, y, R);
+                pending.note::<_, H>(v, m, at, n, xf, None, x, self.exact);
+            }
         }
-        let xt = xs.into_remainder();
-        if !xt.is_empty() {
+        if whole < x.len() {
+            let tail = x.len() - whole;
+            let xf = H::load(io, &padded(&x[whole..])[..n]);
+            let y = self.k.apply(v, xf);
             let mut b = [H::Elem::default(); MAX_LANES];
-            b[..xt.len()].copy_from_slice(xt);
-            step_inplace::<IO, K, H>(io, self.k, &mut b[..n], self.exact);
-            xt.copy_from_slice(&b[..xt.len()]);
+            H::store(io, y, &mut b[..n]);
+            x[whole..].copy_from_slice(&b[..tail]);
+            if R > 0 {
+                let m = H::near_boundary(v, y, R);
+                pending.note::<_, H>(v, m, whole, tail, xf, None, x, self.exact);
+            }
+        }
+        if pending.len > 0 {
+            pending.resolve::<H>(x, self.exact);
         }
     }
 }
 
-struct Map2<'a, K, H: Format> {
+struct Map2<'a, K, H: Format, const R: u32> {
     k: K,
     x: &'a [H::Elem],
     a: &'a [H::Elem],
@@ -161,42 +200,65 @@ struct Map2<'a, K, H: Format> {
     exact: &'a Exact<'a>,
 }
 
-impl<K: Kernel2, H: Format> WithIo for Map2<'_, K, H> {
+impl<K: Kernel2, H: Format, const R: u32> WithIo for Map2<'_, K, H, R> {
     type Output = ();
     #[inline(always)]
     fn with_io<IO: Io>(self, io: IO) {
+        let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let mut xs = self.x.chunks_exact(n);
-        let mut as_ = self.a.chunks_exact(n);
-        let mut os = self.out.chunks_exact_mut(n);
-        for ((x, a), out) in (&mut xs).zip(&mut as_).zip(&mut os) {
-            step2::<IO, K, H>(io, self.k, x, a, out, self.exact);
+        let (x, a, out) = (self.x, self.a, self.out);
+        let mut pending = Pending::new();
+        let whole = x.len() / n * n;
+        for at in (0..whole).step_by(n) {
+            let (xf, af) = (H::load(io, &x[at..at + n]), H::load(io, &a[at..at + n]));
+            let y = self.k.apply(v, xf, af);
+            H::store(io, y, &mut out[at..at + n]);
+            if R > 0 {
+                let m = H::near_boundary(v, y, R);
+                pending.note::<_, H>(v, m, at, n, xf, Some(af), out, self.exact);
+            }
         }
-        let (xt, at, ot) = (xs.remainder(), as_.remainder(), os.into_remainder());
-        if !xt.is_empty() {
-            let mut xb = [H::Elem::default(); MAX_LANES];
-            let mut ab = [H::Elem::default(); MAX_LANES];
-            let mut ob = [H::Elem::default(); MAX_LANES];
-            xb[..xt.len()].copy_from_slice(xt);
-            ab[..at.len()].copy_from_slice(at);
-            step2::<IO, K, H>(io, self.k, &xb[..n], &ab[..n], &mut ob[..n], self.exact);
-            ot.copy_from_slice(&ob[..xt.len()]);
+        if whole < x.len() {
+            let tail = x.len() - whole;
+            let xf = H::load(io, &padded(&x[whole..])[..n]);
+            let af = H::load(io, &padded(&a[whole..])[..n]);
+            let y = self.k.apply(v, xf, af);
+            let mut b = [H::Elem::default(); MAX_LANES];
+            H::store(io, y, &mut b[..n]);
+            out[whole..].copy_from_slice(&b[..tail]);
+            if R > 0 {
+                let m = H::near_boundary(v, y, R);
+                pending.note::<_, H>(v, m, whole, tail, xf, Some(af), out, self.exact);
+            }
+        }
+        if pending.len > 0 {
+            pending.resolve::<H>(out, self.exact);
         }
     }
 }
 
 /// `out[i] = k(x[i])` in the half format `H` (lengths checked by the caller).
-pub(crate) fn map<K: Kernel, H: Format>(exact: &Exact, k: K, x: &[H::Elem], out: &mut [H::Elem]) {
-    dispatch(Map::<K, H, H> { k, x, out, exact });
+pub(crate) fn map<K: Kernel, H: Format, const R: u32>(
+    exact: &Exact,
+    k: K,
+    x: &[H::Elem],
+    out: &mut [H::Elem],
+) {
+    dispatch(Map::<K, H, H, R> { k, x, out, exact });
 }
 
 /// `x[i] = k(x[i])` in the half format `H`.
-pub(crate) fn map_inplace<K: Kernel, H: Format>(exact: &Exact, k: K, x: &mut [H::Elem]) {
-    dispatch(MapInPlace::<K, H> { k, x, exact });
+pub(crate) fn map_inplace<K: Kernel, H: Format, const R: u32>(
+    exact: &Exact,
+    k: K,
+    x: &mut [H::Elem],
+) {
+    dispatch(MapInPlace::<K, H, R> { k, x, exact });
 }
 
-/// `out[i] = k(x[i], a[i])` in the half format `H`, all three of one length.
-pub(crate) fn map2<K: Kernel2, H: Format>(
+/// `out[i] = k(x[i], a[i])` in the half format `H`, all three of one length; `exact` names
+/// the one-input function with the slope `a[i]` as its parameter.
+pub(crate) fn map2<K: Kernel2, H: Format, const R: u32>(
     exact: &Exact,
     k: K,
     x: &[H::Elem],
@@ -204,7 +266,7 @@ pub(crate) fn map2<K: Kernel2, H: Format>(
     out: &mut [H::Elem],
 ) {
     debug_assert!(x.len() == a.len() && x.len() == out.len());
-    dispatch(Map2::<K, H> {
+    dispatch(Map2::<K, H, R> {
         k,
         x,
         a,
@@ -230,9 +292,9 @@ pub(crate) fn convert<I: Format, O: Format>(x: &[I::Elem], out: &mut [O::Elem]) 
     let exact = Exact {
         name: "convert",
         params: &[],
-        radius: 0,
+        slope: false,
     };
-    dispatch(Map::<Pass, I, O> {
+    dispatch(Map::<Pass, I, O, 0> {
         k: Pass,
         x,
         out,

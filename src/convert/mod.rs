@@ -84,6 +84,8 @@ pub(crate) trait Format: Copy + 'static {
     fn near_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S>;
     /// `r` rounded once to the format.
     fn from_f64(r: f64) -> Self::Elem;
+    /// One element as f32 (exact).
+    fn widen_one(e: Self::Elem) -> f32;
 }
 
 /// f32 elements (the source or target of [`convert`]).
@@ -109,6 +111,9 @@ impl Format for F32Lanes {
     fn from_f64(r: f64) -> f32 {
         r as f32
     }
+    fn widen_one(e: f32) -> f32 {
+        e
+    }
 }
 
 /// f16 elements, as their bits.
@@ -116,10 +121,6 @@ impl Format for F32Lanes {
 pub(crate) struct F16Bits;
 
 impl F16Bits {
-    /// One f16 → f32 (exact), the scalar path's conversion.
-    pub(crate) fn widen_one(h: u16) -> f32 {
-        soft::widen_f16(V(pulp::Scalar::new()), h as u32)
-    }
     /// One f32 → f16, rounded to nearest even, the scalar path's conversion.
     pub(crate) fn narrow_one(y: f32) -> u16 {
         soft::narrow_f16(V(pulp::Scalar::new()), y) as u16
@@ -143,6 +144,10 @@ impl Format for F16Bits {
     fn from_f64(r: f64) -> u16 {
         <half::f16 as crate::Element>::from_f64_rounded(r).to_bits()
     }
+    /// The scalar path's conversion.
+    fn widen_one(h: u16) -> f32 {
+        soft::widen_f16(V(pulp::Scalar::new()), h as u32)
+    }
 }
 
 /// bf16 elements, as their bits.
@@ -150,10 +155,6 @@ impl Format for F16Bits {
 pub(crate) struct Bf16Bits;
 
 impl Bf16Bits {
-    /// One bf16 → f32 (exact).
-    pub(crate) fn widen_one(h: u16) -> f32 {
-        soft::widen_bf16(V(pulp::Scalar::new()), h as u32)
-    }
     /// One f32 → bf16, rounded to nearest even.
     pub(crate) fn narrow_one(y: f32) -> u16 {
         soft::narrow_bf16(V(pulp::Scalar::new()), y) as u16
@@ -176,6 +177,9 @@ impl Format for Bf16Bits {
     }
     fn from_f64(r: f64) -> u16 {
         <half::bf16 as crate::Element>::from_f64_rounded(r).to_bits()
+    }
+    fn widen_one(h: u16) -> f32 {
+        soft::widen_bf16(V(pulp::Scalar::new()), h as u32)
     }
 }
 

@@ -94,42 +94,81 @@ pub(crate) fn narrow_bf16<S: Simd>(v: V<S>, y: F<S>) -> U<S> {
     sel_u(v, gt_u(v, abs_bits(v, y), 0x7f80_0000), nan, rounded)
 }
 
-/// Lanes whose f16 rounding could change if `y` moved by up to `radius` f32 steps: the 13
-/// dropped bits lie within `radius` of the midpoint 0x1000 (normal results), or rounding
-/// `|y| ± radius` to the subnormal grid differs. A superset of the truly ambiguous lanes
-/// (it may flag results ≥ 65536, which round to inf either way), the same on every
-/// instruction set; NaN lanes are never flagged.
+/// Lanes of `y` less than `radius` f32 steps from a midpoint of f16 (a superset, a function
+/// of each lane's bits alone, so the same lanes on every instruction set). Normal results
+/// drop 13 bits, so the lane is near a midpoint when those bits are near 0x1000; subnormal
+/// results drop more bits, whose midpoint is a multiple of 2^13, so there the low 13 bits
+/// must be near 0 (and |y| ≥ 2^-26: anything smaller, zero included, rounds to zero with its
+/// neighbours). The canonical NaN is never flagged.
 #[inline(always)]
 pub(crate) fn near_f16_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S> {
     let a = abs_bits(v, y);
-    let d = v.add_u(
-        v.and_u(a, v.splat_u(0x1fff)),
-        v.splat_u(radius.wrapping_sub(0x1000)),
+    let r = radius - 1;
+    let offset = sel_u(
+        v,
+        lt_u(v, a, 0x3880_0000),
+        v.splat_u(r),
+        v.splat_u(r.wrapping_sub(0x1000)),
     );
-    let normal = v.and_m(lt_u(v, d, 2 * radius + 1), lt_u(v, a, 0x7f80_0001));
-    let lo = v.sub_u(a, sel_u(v, lt_u(v, a, radius), a, v.splat_u(radius)));
-    let hi = v.add_u(a, v.splat_u(radius));
-    let small = v.not_m(v.eq(subnormal_grid(v, lo), subnormal_grid(v, hi)));
-    let is_small = lt_u(v, a, 0x3880_0000);
-    v.or_m(v.and_m(is_small, small), v.and_m(v.not_m(is_small), normal))
+    let d = v.and_u(v.add_u(a, offset), v.splat_u(0x1fff));
+    v.and_m(lt_u(v, d, 2 * r + 1), gt_u(v, a, 0x327f_ffff))
 }
 
-/// `b` (bits of a magnitude below 2^-14) rounded to the f16 subnormal grid, as 0.5 + k·2^-24.
-#[inline(always)]
-fn subnormal_grid<S: Simd>(v: V<S>, b: U<S>) -> F<S> {
-    v.add(v.to_f32(b), v.splat(0.5))
-}
-
-/// Lanes whose bf16 rounding could change if `y` moved by up to `radius` f32 steps: the 16
-/// dropped bits lie within `radius` of the midpoint 0x8000. bf16 rounds the f32 pattern at
-/// a fixed bit in every binade (subnormals and overflow included), so this is exact; NaN lanes
-/// are never flagged.
+/// Lanes of `y` less than `radius` f32 steps from a midpoint of bf16: the 16 dropped bits
+/// near 0x8000. bf16 rounds the f32 pattern at a fixed bit in every binade (subnormals and
+/// overflow included), so this is exact; the canonical NaN is never flagged.
 #[inline(always)]
 pub(crate) fn near_bf16_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S> {
-    let a = abs_bits(v, y);
-    let d = v.add_u(
-        v.and_u(a, v.splat_u(0xffff)),
-        v.splat_u(radius.wrapping_sub(0x8000)),
+    let r = radius - 1;
+    let d = v.and_u(
+        v.add_u(v.bits(y), v.splat_u(r.wrapping_sub(0x8000))),
+        v.splat_u(0xffff),
     );
-    v.and_m(lt_u(v, d, 2 * radius + 1), lt_u(v, a, 0x7f80_0001))
+    lt_u(v, d, 2 * r + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `y` moved `k` f32 steps (the bit pattern of its magnitude ± k, sign kept, clamped at
+    /// zero and infinity).
+    fn steps(y: f32, k: i64) -> f32 {
+        let a = (y.to_bits() & 0x7fff_ffff) as i64;
+        f32::from_bits((a + k).clamp(0, 0x7f80_0000) as u32).copysign(y)
+    }
+
+    /// A lane the filters leave alone rounds the same from every value within `radius − 1`
+    /// steps, so the true value (that close, by the kernel's bound) rounds like the result.
+    #[test]
+    fn unflagged_lanes_round_like_their_neighbourhood() {
+        let v = V(pulp::Scalar::new());
+        for radius in 1..=5u32 {
+            let d = radius as i64 - 1;
+            for b in (0..=u32::MAX)
+                .step_by(997)
+                .chain([0x3300_0000, 0x32ff_ffff, 0x477f_f000])
+            {
+                let y = f32::from_bits(b);
+                if y.is_nan() {
+                    continue;
+                }
+                let (lo, hi) = (steps(y, -d), steps(y, d));
+                if !near_f16_boundary(v, y, radius) {
+                    assert_eq!(
+                        narrow_f16(v, lo),
+                        narrow_f16(v, hi),
+                        "f16 {b:#x} r={radius}"
+                    );
+                }
+                if !near_bf16_boundary(v, y, radius) {
+                    assert_eq!(
+                        narrow_bf16(v, lo),
+                        narrow_bf16(v, hi),
+                        "bf16 {b:#x} r={radius}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -8,7 +8,7 @@
 
 pub(crate) mod kernels;
 
-use crate::driver::{Exact, check_len, map, map_inplace, map2};
+use crate::driver::{Exact, check_len, map, map_inplace, map2, radius};
 use crate::dtype::Element;
 use kernels::*;
 
@@ -18,13 +18,13 @@ macro_rules! unary {
         $(#[$doc])*
         #[track_caller]
         pub fn $name<T: Element>(x: &[T], out: &mut [T] $(, $p: f32)*) {
-            let op = Exact { params: &[$($p),*], ..const { Exact::of(stringify!($name), &[]) } };
-            map(&op, $kernel, x, out)
+            let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
+            map::<T, _, { radius(stringify!($name)) }>(&op, $kernel, x, out)
         }
         #[doc = concat!("In-place form of [`", stringify!($name), "`]: overwrites `x` with the result.")]
         pub fn $inplace<T: Element>(x: &mut [T] $(, $p: f32)*) {
-            let op = Exact { params: &[$($p),*], ..const { Exact::of(stringify!($name), &[]) } };
-            map_inplace(&op, $kernel, x)
+            let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
+            map_inplace::<T, _, { radius(stringify!($name)) }>(&op, $kernel, x)
         }
     };
 }
@@ -425,13 +425,13 @@ pub fn prelu<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
     check_alpha(x.len(), alpha.len());
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
-        return map(&slope_op(&[slope]), LeakyRelu { slope }, x, out);
+        return map::<T, _, SLOPE_RADIUS>(&slope_op(&[slope]), LeakyRelu { slope }, x, out);
     }
     for (xr, or) in x
         .chunks_exact(alpha.len())
         .zip(out.chunks_exact_mut(alpha.len()))
     {
-        map2(&slope_op(&[]), Prelu, xr, alpha, or);
+        map2::<T, _, SLOPE_RADIUS>(&slope_op(&[]), Prelu, xr, alpha, or);
     }
 }
 
@@ -444,22 +444,26 @@ pub fn prelu_inplace<T: Element>(x: &mut [T], alpha: &[T]) {
     check_alpha(x.len(), alpha.len());
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
-        return map_inplace(&slope_op(&[slope]), LeakyRelu { slope }, x);
+        return map_inplace::<T, _, SLOPE_RADIUS>(&slope_op(&[slope]), LeakyRelu { slope }, x);
     }
     let mut row = vec![T::default(); alpha.len()];
     for xr in x.chunks_exact_mut(alpha.len()) {
         row.copy_from_slice(xr);
-        map2(&slope_op(&[]), Prelu, &row, alpha, xr);
+        map2::<T, _, SLOPE_RADIUS>(&slope_op(&[]), Prelu, &row, alpha, xr);
     }
 }
 
-/// PReLU is leaky_relu with the slope as its parameter (per lane for a slope slice).
+/// PReLU is leaky_relu with the slope as its parameter: `slope`, or per element from the
+/// slope slice when `slope` is empty.
 fn slope_op(slope: &[f32]) -> Exact<'_> {
     Exact {
+        name: "leaky_relu",
         params: slope,
-        ..const { Exact::of("leaky_relu", &[]) }
+        slope: slope.is_empty(),
     }
 }
+
+const SLOPE_RADIUS: u32 = radius("leaky_relu");
 
 #[track_caller]
 fn check_alpha(n: usize, channels: usize) {
