@@ -175,6 +175,28 @@ impl<S: Simd> V<S> {
         }
         acc
     }
+    /// The AVX-512 token, when `S` is it (a type test the compiler folds away).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub fn as_v4(self) -> Option<pulp::x86::V4> {
+        (&self.0 as &dyn core::any::Any)
+            .downcast_ref::<pulp::x86::V4>()
+            .copied()
+    }
+    /// `y · 2^n` with AVX-512's `vscalefps` (`n` integral), rounded once; `None` on other
+    /// instruction sets, whose callers compute the same value with two exact steps.
+    #[inline(always)]
+    pub fn scalef_native(self, y: F<S>, n: F<S>) -> Option<F<S>> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(v4) = self.as_v4() {
+            let r = v4
+                .avx512f
+                ._mm512_scalef_ps(bytemuck::cast(y), bytemuck::cast(n));
+            return Some(bytemuck::cast(r));
+        }
+        let _ = (y, n);
+        None
+    }
     /// `(hi, lo)` with `hi + lo == a * b` exactly.
     #[inline(always)]
     pub fn two_prod(self, a: F<S>, b: F<S>) -> (F<S>, F<S>) {

@@ -133,6 +133,12 @@ fn documented_points() {
     check("log1mexp", 0.0, -INF);
     check("leaky_relu", -5e-39, -5e-41);
     check("silu", -3e38, -0.0);
+    // λ·x just below f32::MAX although x·fl(λ) overflows.
+    close(
+        "selu",
+        3.238_622_1e38,
+        1.050_700_987_355_480_5 * 3.238_622_1e38_f32 as f64,
+    );
     check("gelu", -3e38, -0.0);
 }
 

@@ -110,11 +110,15 @@ fn erf_small_dd<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
 #[inline(always)]
 pub(crate) fn erf<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let x2 = v.mul(x, x);
+    // Evaluated on x·2^24 and scaled back (exactly, unless the result is subnormal): near
+    // the smallest normals the correction x·C0_LO would otherwise itself be subnormal.
+    let xs = v.mul(x, v.splat(16_777_216.0));
     let small = v.fma(
-        x,
+        xs,
         v.splat(ERF_C0_HI),
-        v.mul(x, v.fma(x2, v.poly(x2, &ERF_Q), v.splat(ERF_C0_LO))),
+        v.mul(xs, v.fma(x2, v.poly(x2, &ERF_Q), v.splat(ERF_C0_LO))),
     );
+    let small = v.mul(small, v.splat(1.0 / 16_777_216.0));
     let small = v.sel(v.eq(x, v.splat(0.0)), x, small);
     let is_small = v.lt(v.abs(x), v.splat(ERF_SMALL));
     if !v.any(v.not_m(is_small)) {

@@ -74,6 +74,9 @@ pub(crate) fn pow2<S: Simd>(v: V<S>, t: F<S>) -> F<S> {
 /// `y · 2^n`, rounded once, for any n in [-200, 200] (subnormal results included).
 #[inline(always)]
 pub(crate) fn scale<S: Simd>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
+    if let Some(r) = v.scalef_native(y, n) {
+        return r;
+    }
     let risky = v.gt(v.abs(n), v.splat(126.0));
     if v.any(risky) {
         // Two steps of about n/2 each: the first cannot overflow or underflow where the

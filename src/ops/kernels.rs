@@ -9,7 +9,24 @@ use crate::simd::{F, V};
 use pulp::Simd;
 
 /// Defines a kernel struct with f32 parameters and its per-vector body.
+///
+/// The result's NaNs are made canonical (NaN payloads differ between instruction sets once
+/// an operation generates a NaN or meets two). `@plain` skips that for kernels that only
+/// select, or carry one NaN operand through each operation, whose NaN is the input's on
+/// every instruction set.
 macro_rules! kernel {
+    (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
+        #[derive(Clone, Copy, Debug)]
+        pub(crate) struct $name { $(pub $field: f32),* }
+        impl Kernel for $name {
+            #[inline(always)]
+            #[allow(unused_variables)]
+            fn apply<S: Simd>(self, $v: V<S>, $x: F<S>) -> F<S> {
+                let $name { $($field),* } = self;
+                $body
+            }
+        }
+    };
     ($(#[$m:meta])* $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug)]
@@ -45,27 +62,28 @@ fn neg_inf_nan<S: Simd>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
 fn mul_const<S: Simd>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
     let p = v.mul(y, v.splat(hi));
     let r = v.fma(y, v.splat(hi), v.mul(y, v.splat(lo)));
-    // ±inf·hi stays ±inf (the correction term would turn it into NaN).
-    v.sel(v.eq(v.abs(p), v.splat(INF)), p, r)
+    // y = ±inf gives ±inf (the correction term would turn it into NaN); a finite y whose
+    // p overflows keeps r, which overflows only where c·y does.
+    v.sel(v.eq(v.abs(y), v.splat(INF)), p, r)
 }
 
-kernel!(Relu {} | v, x | relu(v, x));
+kernel!(@plain Relu {} | v, x | relu(v, x));
 kernel!(
-    Relu6 {} | v,
+    @plain Relu6 {} | v,
     x | {
         let y = relu(v, x);
         v.sel(v.gt(y, v.splat(6.0)), v.splat(6.0), y)
     }
 );
 kernel!(
-    Relu2 {} | v,
+    @plain Relu2 {} | v,
     x | {
         let y = relu(v, x);
         v.mul(y, y)
     }
 );
 kernel!(
-    LeakyRelu { slope } | v,
+    @plain LeakyRelu { slope } | v,
     x | v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, v.splat(slope)))
 );
 kernel!(
@@ -151,18 +169,18 @@ kernel!(
 );
 kernel!(Tanh {} | v, x | tanh::tanh(v, x));
 kernel!(
-    HardTanh { min, max } | v,
+    @plain HardTanh { min, max } | v,
     x | {
         let y = v.sel(v.lt(x, v.splat(min)), v.splat(min), x);
         v.sel(v.gt(y, v.splat(max)), v.splat(max), y)
     }
 );
 kernel!(
-    HardShrink { lambda } | v,
+    @plain HardShrink { lambda } | v,
     x | v.sel(v.gt(v.abs(x), v.splat(lambda)), x, v.splat(0.0))
 );
 kernel!(
-    SoftShrink { lambda } | v,
+    @plain SoftShrink { lambda } | v,
     x | {
         let shrunk = v.sub(x, v.copysign(v.splat(lambda), x));
         let shrunk = v.sel(v.eq(x, v.splat(0.0)), v.splat(0.0), shrunk);
@@ -170,7 +188,7 @@ kernel!(
     }
 );
 kernel!(
-    Step { threshold } | v,
+    @plain Step { threshold } | v,
     x | v.sel(v.ge(x, v.splat(threshold)), v.splat(1.0), v.splat(0.0))
 );
 kernel!(
@@ -184,7 +202,7 @@ kernel!(
     }
 );
 kernel!(
-    SparseSigmoid {} | v,
+    @plain SparseSigmoid {} | v,
     x | {
         let y = v.add(x, v.splat(1.0));
         let y = v.sel(v.lt(y, v.splat(0.0)), v.splat(0.0), y);
