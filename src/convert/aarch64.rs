@@ -32,6 +32,15 @@ impl Io for Neon {
         out[..4].copy_from_slice(&p);
     }
     #[inline(always)]
+    fn unpack_high(self, x: &[u16]) -> U<Neon> {
+        cast(self.neon.vshll_n_u16::<16>(head(x)))
+    }
+    #[inline(always)]
+    fn pack_high(self, y: U<Neon>, out: &mut [u16]) {
+        let p: [u16; 4] = cast(self.neon.vshrn_n_u32::<16>(cast(y)));
+        out[..4].copy_from_slice(&p);
+    }
+    #[inline(always)]
     fn widen_f16(self, x: &[u16]) -> F<Neon> {
         let h = head(x);
         let r: float32x4_t;

@@ -38,38 +38,38 @@ impl Pending {
         }
     }
 
-    /// Notes the lanes of `m` (for the vector at `out[at..]`, computed from `x` and `a`),
-    /// resolving a full batch into `out`. Lanes past `limit` (tail padding) are skipped.
+    /// Notes the lanes of `m`, for the vector at `at` computed from the elements `x` (and
+    /// `a`, two-input kernels), resolving a full batch into `out`; lanes past `limit` (tail
+    /// padding) are skipped. Reads the inputs again from memory, so call it before the
+    /// vector's store when working in place.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
-    fn note<S: Simd, O: Format>(
+    fn note<IO: Io, I: Format, O: Format>(
         &mut self,
-        v: V<S>,
-        m: M<S>,
+        io: IO,
+        m: M<IO::S>,
         at: usize,
         limit: usize,
-        x: F<S>,
-        a: Option<F<S>>,
+        x: &[I::Elem],
+        a: Option<&[I::Elem]>,
         out: &mut [O::Elem],
         exact: &Exact,
     ) {
+        let v = V(io.simd());
         if !v.any(m) {
             return;
         }
         unlikely();
         let flags = v.sel(m, v.splat(1.0), v.splat(0.0));
         let flags: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&flags));
-        let xs: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&x));
-        let a = a.unwrap_or(x);
-        let as_: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&a));
         for i in 0..flags.len().min(limit) {
             if flags[i] != 0.0 {
                 if self.len == BATCH {
                     self.resolve::<O>(out, exact);
                 }
                 self.at[self.len] = at + i;
-                self.x[self.len] = xs[i];
-                self.a[self.len] = as_[i];
+                self.x[self.len] = I::widen_one(x[i]);
+                self.a[self.len] = a.map_or(0.0, |a| I::widen_one(a[i]));
                 self.len += 1;
             }
         }
@@ -124,25 +124,25 @@ impl<K: Kernel, I: Format, O: Format, const R: u32> WithIo for Map<'_, K, I, O, 
         let mut pending = Pending::new();
         let whole = x.len() / n * n;
         for at in (0..whole).step_by(n) {
-            let xf = I::load(io, &x[at..at + n]);
-            let y = self.k.apply(v, xf);
-            O::store(io, y, &mut out[at..at + n]);
+            let x = &x[at..at + n];
+            let y = self.k.apply(v, I::load(io, x));
             if R > 0 {
                 let m = O::near_boundary(v, y, R);
-                pending.note::<_, O>(v, m, at, n, xf, None, out, self.exact);
+                pending.note::<_, I, O>(io, m, at, n, x, None, out, self.exact);
             }
+            O::store(io, y, &mut out[at..at + n]);
         }
         if whole < x.len() {
             let tail = x.len() - whole;
-            let xf = I::load(io, &padded(&x[whole..])[..n]);
-            let y = self.k.apply(v, xf);
+            let xb = padded(&x[whole..]);
+            let y = self.k.apply(v, I::load(io, &xb[..n]));
+            if R > 0 {
+                let m = O::near_boundary(v, y, R);
+                pending.note::<_, I, O>(io, m, whole, tail, &xb, None, out, self.exact);
+            }
             let mut b = [O::Elem::default(); MAX_LANES];
             O::store(io, y, &mut b[..n]);
             out[whole..].copy_from_slice(&b[..tail]);
-            if R > 0 {
-                let m = O::near_boundary(v, y, R);
-                pending.note::<_, O>(v, m, whole, tail, xf, None, out, self.exact);
-            }
         }
         if pending.len > 0 {
             pending.resolve::<O>(out, self.exact);
@@ -166,25 +166,25 @@ impl<K: Kernel, H: Format, const R: u32> WithIo for MapInPlace<'_, K, H, R> {
         let mut pending = Pending::new();
         let whole = x.len() / n * n;
         for at in (0..whole).step_by(n) {
-            let xf = H::load(io, &x[at..at + n]);
-            let y = self.k.apply(v, xf);
-            H::store(io, y, &mut x[at..at + n]);
+            let y = self.k.apply(v, H::load(io, &x[at..at + n]));
             if R > 0 {
                 let m = H::near_boundary(v, y, R);
-                pending.note::<_, H>(v, m, at, n, xf, None, x, self.exact);
+                let xv = padded(&x[at..at + n]);
+                pending.note::<_, H, H>(io, m, at, n, &xv, None, x, self.exact);
             }
+            H::store(io, y, &mut x[at..at + n]);
         }
         if whole < x.len() {
             let tail = x.len() - whole;
-            let xf = H::load(io, &padded(&x[whole..])[..n]);
-            let y = self.k.apply(v, xf);
+            let xb = padded(&x[whole..]);
+            let y = self.k.apply(v, H::load(io, &xb[..n]));
+            if R > 0 {
+                let m = H::near_boundary(v, y, R);
+                pending.note::<_, H, H>(io, m, whole, tail, &xb, None, x, self.exact);
+            }
             let mut b = [H::Elem::default(); MAX_LANES];
             H::store(io, y, &mut b[..n]);
             x[whole..].copy_from_slice(&b[..tail]);
-            if R > 0 {
-                let m = H::near_boundary(v, y, R);
-                pending.note::<_, H>(v, m, whole, tail, xf, None, x, self.exact);
-            }
         }
         if pending.len > 0 {
             pending.resolve::<H>(x, self.exact);
@@ -210,26 +210,27 @@ impl<K: Kernel2, H: Format, const R: u32> WithIo for Map2<'_, K, H, R> {
         let mut pending = Pending::new();
         let whole = x.len() / n * n;
         for at in (0..whole).step_by(n) {
-            let (xf, af) = (H::load(io, &x[at..at + n]), H::load(io, &a[at..at + n]));
-            let y = self.k.apply(v, xf, af);
-            H::store(io, y, &mut out[at..at + n]);
+            let (x, a) = (&x[at..at + n], &a[at..at + n]);
+            let y = self.k.apply(v, H::load(io, x), H::load(io, a));
             if R > 0 {
                 let m = H::near_boundary(v, y, R);
-                pending.note::<_, H>(v, m, at, n, xf, Some(af), out, self.exact);
+                pending.note::<_, H, H>(io, m, at, n, x, Some(a), out, self.exact);
             }
+            H::store(io, y, &mut out[at..at + n]);
         }
         if whole < x.len() {
             let tail = x.len() - whole;
-            let xf = H::load(io, &padded(&x[whole..])[..n]);
-            let af = H::load(io, &padded(&a[whole..])[..n]);
-            let y = self.k.apply(v, xf, af);
+            let (xb, ab) = (padded(&x[whole..]), padded(&a[whole..]));
+            let y = self
+                .k
+                .apply(v, H::load(io, &xb[..n]), H::load(io, &ab[..n]));
+            if R > 0 {
+                let m = H::near_boundary(v, y, R);
+                pending.note::<_, H, H>(io, m, whole, tail, &xb, Some(&ab), out, self.exact);
+            }
             let mut b = [H::Elem::default(); MAX_LANES];
             H::store(io, y, &mut b[..n]);
             out[whole..].copy_from_slice(&b[..tail]);
-            if R > 0 {
-                let m = H::near_boundary(v, y, R);
-                pending.note::<_, H>(v, m, whole, tail, xf, Some(af), out, self.exact);
-            }
         }
         if pending.len > 0 {
             pending.resolve::<H>(out, self.exact);

@@ -41,6 +41,16 @@ pub(crate) trait Io: Copy {
     fn unpack(self, x: &[u16]) -> U<Self::S>;
     /// The low 16 bits of every lane.
     fn pack(self, y: U<Self::S>, out: &mut [u16]);
+    /// `LANES` u16 into the high halves of u32 lanes (low halves zero).
+    #[inline(always)]
+    fn unpack_high(self, x: &[u16]) -> U<Self::S> {
+        V(self.simd()).shl(self.unpack(x), 16)
+    }
+    /// The high 16 bits of every lane.
+    #[inline(always)]
+    fn pack_high(self, y: U<Self::S>, out: &mut [u16]) {
+        self.pack(V(self.simd()).shr(y, 16), out)
+    }
     /// `LANES` f16 → f32 lanes, exact.
     #[inline(always)]
     fn widen_f16(self, x: &[u16]) -> F<Self::S> {
@@ -157,7 +167,7 @@ pub(crate) struct Bf16Bits;
 impl Bf16Bits {
     /// One f32 → bf16, rounded to nearest even.
     pub(crate) fn narrow_one(y: f32) -> u16 {
-        soft::narrow_bf16(V(pulp::Scalar::new()), y) as u16
+        (soft::narrow_bf16(V(pulp::Scalar::new()), y) >> 16) as u16
     }
 }
 
@@ -165,11 +175,11 @@ impl Format for Bf16Bits {
     type Elem = u16;
     #[inline(always)]
     fn load<I: Io>(io: I, x: &[u16]) -> F<I::S> {
-        soft::widen_bf16(V(io.simd()), io.unpack(x))
+        V(io.simd()).to_f32(io.unpack_high(x))
     }
     #[inline(always)]
     fn store<I: Io>(io: I, y: F<I::S>, out: &mut [u16]) {
-        io.pack(soft::narrow_bf16(V(io.simd()), y), out)
+        io.pack_high(soft::narrow_bf16(V(io.simd()), y), out)
     }
     #[inline(always)]
     fn near_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S> {
@@ -179,7 +189,7 @@ impl Format for Bf16Bits {
         <half::bf16 as crate::Element>::from_f64_rounded(r).to_bits()
     }
     fn widen_one(h: u16) -> f32 {
-        soft::widen_bf16(V(pulp::Scalar::new()), h as u32)
+        f32::from_bits((h as u32) << 16)
     }
 }
 
