@@ -28,6 +28,10 @@ pub enum Dtype {
 
 impl Dtype {
     /// Every format, widest first.
+    ///
+    /// ```
+    /// assert_eq!(lanewise::Dtype::ALL[0], lanewise::Dtype::F32);
+    /// ```
     pub const ALL: [Dtype; 3] = [Dtype::F32, Dtype::F16, Dtype::Bf16];
 
     /// `f32`, `f16` or `bf16`.
@@ -40,6 +44,10 @@ impl Dtype {
     }
 
     /// Stored fraction bits (23, 10, 7).
+    ///
+    /// ```
+    /// assert_eq!(lanewise::Dtype::Bf16.mantissa_bits(), 7);
+    /// ```
     pub const fn mantissa_bits(self) -> i32 {
         match self {
             Dtype::F32 => 23,
@@ -49,6 +57,10 @@ impl Dtype {
     }
 
     /// Exponent of the smallest normal number (−126, −14, −126).
+    ///
+    /// ```
+    /// assert_eq!(lanewise::Dtype::F16.min_exponent(), -14);
+    /// ```
     pub const fn min_exponent(self) -> i32 {
         match self {
             Dtype::F16 => -14,
@@ -105,7 +117,7 @@ mod sealed {
     impl Sealed for half::bf16 {}
 }
 
-/// An element type the slice functions accept: `f32`, [`f16`] or [`bf16`].
+/// An element type the slice functions accept: `f32`, [`f16`](struct@f16) or [`bf16`](struct@bf16).
 ///
 /// Every function is generic over it (`lanewise::silu::<T>`), so f32 call sites read as
 /// before and half slices go through the same names. The half types are `bytemuck::Pod`, so
@@ -135,9 +147,20 @@ pub trait Element:
     const DTYPE: Dtype;
 
     /// The value as f32 (exact).
+    ///
+    /// ```
+    /// use lanewise::{Element, bf16};
+    /// assert_eq!(Element::to_f32(bf16::ONE), 1.0);
+    /// ```
     fn to_f32(self) -> f32;
 
-    /// `v` rounded to this type (nearest, ties to even; NaN → quiet NaN).
+    /// `v` rounded to this type (nearest, ties to even; NaN → quiet NaN), with the same bits
+    /// as the slice functions' stores on every instruction set.
+    ///
+    /// ```
+    /// use lanewise::{Element, f16};
+    /// assert_eq!(<f16 as Element>::from_f32(65520.0), f16::INFINITY);
+    /// ```
     fn from_f32(v: f32) -> Self;
 
     /// `v` rounded once to this type (nearest, ties to even). `half`'s `f16::from_f64` goes

@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The same functions take `half::f16` and `half::bf16` slices (re-exported as
-//! [`f16`] and [`bf16`]): computed in f32 in registers and rounded once, to the correctly
+//! [`f16`](struct@f16) and [`bf16`](struct@bf16)): computed in f32 in registers and rounded once, to the correctly
 //! rounded result (see [`Element`]).
 //!
 //! ```

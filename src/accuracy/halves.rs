@@ -37,6 +37,12 @@ pub struct HalfStats {
 
 impl HalfStats {
     /// Fraction of outputs that are correctly rounded (0 to 1).
+    ///
+    /// ```
+    /// use lanewise::{Isa, bf16, accuracy::halves::sweep, table::find};
+    /// let st = sweep::<bf16>(find("relu").unwrap(), &[], Isa::Scalar).unwrap();
+    /// assert_eq!(st.correctly_rounded_fraction(), 1.0);
+    /// ```
     pub fn correctly_rounded_fraction(&self) -> f64 {
         self.correctly_rounded as f64 / self.count.max(1) as f64
     }
@@ -44,6 +50,14 @@ impl HalfStats {
 
 /// Runs `op` with parameters `params` on all 65,536 bit patterns of `T` (f16 or bf16) on
 /// `isa`, and compares every output with the f64 reference rounded once to `T`.
+///
+/// Returns [`IsaError::Unavailable`] when the machine lacks `isa`.
+///
+/// ```
+/// use lanewise::{Isa, f16, accuracy::halves::sweep, table::find};
+/// let st = sweep::<f16>(find("exp").unwrap(), &[], Isa::best()).unwrap();
+/// assert_eq!(st.correctly_rounded, 65536);
+/// ```
 pub fn sweep<T: Element>(op: &OpInfo, params: &[f32], isa: Isa) -> Result<HalfStats, IsaError> {
     let x: Vec<T> = (0..=u16::MAX)
         .map(|b| bytemuck::cast::<u16, T>(b))
