@@ -1,6 +1,7 @@
 //! Accuracy sweeps: run a function over a set of f32 bit patterns on one instruction set and
 //! compare every output with the f64 reference.
 
+pub mod halves;
 pub mod rows;
 
 use crate::isa::{Isa, IsaError, with_isa};

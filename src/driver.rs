@@ -1,9 +1,45 @@
 //! The slice driver: runs a kernel over full SIMD vectors and a masked tail, in place or
-//! out of place, on the active instruction set.
+//! out of place, on the active instruction set. f32 slices run here; f16/bf16 slices go to
+//! [`crate::convert`], which widens, runs the same kernel and rounds once.
 
+use crate::convert::{self, Bf16Bits, F16Bits};
+use crate::dtype::{Dtype, Element};
 use crate::isa::dispatch;
 use crate::simd::{F, V};
+use bytemuck::{cast_slice, cast_slice_mut};
 use pulp::{Simd, WithSimd};
+
+/// What a slice function is, for its panic messages and for the rare half-format lanes the
+/// f32 result cannot round: its name in the table of operations (which names the f64
+/// reference), its parameters, and whether a two-input kernel's second input is instead its
+/// one parameter (PReLU's slope per element).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Exact<'a> {
+    pub name: &'static str,
+    pub params: &'a [f32],
+    pub slope: bool,
+}
+
+/// How close (in f32 steps) a result of the function `name` must be to a midpoint of a half
+/// format for its rounding to be in doubt: the lane is flagged when the distance is below
+/// the returned radius, 0 meaning never (an exact function). Evaluated at compile time.
+///
+/// With the table bound `b` f32 ulps, the true value is within `b` steps of the result away
+/// from powers of two, and within `2b` steps just below one (where the ulp halves; the only
+/// half-format midpoint at a power of two is f16's 2^-25), so distances up to `⌊2b⌋` are in
+/// doubt. A correctly rounded result (`b = 0.5`) is in doubt only exactly on a midpoint:
+/// otherwise the midpoint, an f32 number, is at least one step away and the true value within
+/// half a step.
+pub(crate) const fn radius(name: &str) -> u32 {
+    let b = crate::table::ulp_f32_of(name);
+    if b == 0.0 {
+        0
+    } else if b <= 0.5 {
+        1
+    } else {
+        (2.0 * b) as u32 + 1
+    }
+}
 
 /// An elementwise function on one vector of lanes.
 pub(crate) trait Kernel: Copy {
@@ -94,20 +130,59 @@ impl<K: Kernel2> WithSimd for Map2<'_, K> {
     }
 }
 
-/// `out[i] = k(x[i])`.
+/// `out[i] = k(x[i])`; `R` is [`radius`] of the function.
 #[track_caller]
-pub(crate) fn map<K: Kernel>(name: &str, k: K, x: &[f32], out: &mut [f32]) {
-    check_len(name, x.len(), out.len());
-    dispatch(Map { k, x, out });
+pub(crate) fn map<T: Element, K: Kernel, const R: u32>(op: &Exact, k: K, x: &[T], out: &mut [T]) {
+    check_len(op.name, x.len(), out.len());
+    match T::DTYPE {
+        Dtype::F32 => dispatch(Map {
+            k,
+            x: cast_slice(x),
+            out: cast_slice_mut(out),
+        }),
+        Dtype::F16 => convert::map::<K, F16Bits, R>(op, k, cast_slice(x), cast_slice_mut(out)),
+        Dtype::Bf16 => convert::map::<K, Bf16Bits, R>(op, k, cast_slice(x), cast_slice_mut(out)),
+    }
 }
 
 /// `x[i] = k(x[i])`.
-pub(crate) fn map_inplace<K: Kernel>(k: K, x: &mut [f32]) {
-    dispatch(MapInPlace { k, x });
+pub(crate) fn map_inplace<T: Element, K: Kernel, const R: u32>(op: &Exact, k: K, x: &mut [T]) {
+    match T::DTYPE {
+        Dtype::F32 => dispatch(MapInPlace {
+            k,
+            x: cast_slice_mut(x),
+        }),
+        Dtype::F16 => convert::map_inplace::<K, F16Bits, R>(op, k, cast_slice_mut(x)),
+        Dtype::Bf16 => convert::map_inplace::<K, Bf16Bits, R>(op, k, cast_slice_mut(x)),
+    }
 }
 
-/// `out[i] = k(x[i], a[i])`, all three of one length (checked by the caller).
-pub(crate) fn map2<K: Kernel2>(k: K, x: &[f32], a: &[f32], out: &mut [f32]) {
+/// `out[i] = k(x[i], a[i])`, all three of one length (checked by the caller); `op` names
+/// the one-input function `k(x, a)` equals for a fixed `a`, with `a` as its one parameter.
+pub(crate) fn map2<T: Element, K: Kernel2, const R: u32>(
+    op: &Exact,
+    k: K,
+    x: &[T],
+    a: &[T],
+    out: &mut [T],
+) {
     debug_assert!(x.len() == a.len() && x.len() == out.len());
-    dispatch(Map2 { k, x, a, out });
+    match T::DTYPE {
+        Dtype::F32 => dispatch(Map2 {
+            k,
+            x: cast_slice(x),
+            a: cast_slice(a),
+            out: cast_slice_mut(out),
+        }),
+        Dtype::F16 => {
+            convert::map2::<K, F16Bits, R>(op, k, cast_slice(x), cast_slice(a), cast_slice_mut(out))
+        }
+        Dtype::Bf16 => convert::map2::<K, Bf16Bits, R>(
+            op,
+            k,
+            cast_slice(x),
+            cast_slice(a),
+            cast_slice_mut(out),
+        ),
+    }
 }

@@ -13,13 +13,27 @@
 //! println!("{} on {}", y[4], lanewise::active_isa());
 //! ```
 //!
+//! The same functions take `half::f16` and `half::bf16` slices (re-exported as
+//! [`f16`](struct@f16) and [`bf16`](struct@bf16)): computed in f32 in registers and rounded once, to the correctly
+//! rounded result (see [`Element`]).
+//!
+//! ```
+//! use lanewise::f16;
+//! let x: Vec<f16> = [-2.0f32, 0.0, 2.0].iter().map(|&v| f16::from_f32(v)).collect();
+//! let mut y = vec![f16::ZERO; 3];
+//! lanewise::gelu(&x, &mut y);
+//! assert_eq!(y[1], f16::ZERO);
+//! ```
+//!
 //! The table of operations ([`table::OPS`]) lists every function with its MLX and Flax
 //! names, parameters and bound; [`reference`](mod@reference) holds the f64 references the bounds are
 //! measured against.
 
 pub mod accuracy;
+mod convert;
 pub mod digest;
 mod driver;
+mod dtype;
 #[cfg(feature = "gpu")]
 pub mod gpu;
 mod isa;
@@ -34,6 +48,7 @@ mod rows;
 mod simd;
 pub mod table;
 
+pub use dtype::{Dtype, Element, bf16, convert, f16};
 pub use isa::{Isa, IsaError, active_isa, parse_isa, with_isa};
 pub use ops::*;
 pub use rows::*;

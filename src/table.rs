@@ -3,7 +3,10 @@
 //! The public API, the tests, the benchmarks, the report tool and the README all read this
 //! one table: adding a function is one entry here plus its kernel.
 
+use crate::dtype::{Dtype, Element};
 use crate::ops;
+use bytemuck::{cast_slice, cast_slice_mut};
+use half::{bf16, f16};
 
 /// A parameter of a function, with each framework's default.
 #[derive(Clone, Copy, Debug)]
@@ -49,12 +52,53 @@ pub struct OpInfo {
     pub run: fn(&[f32], &mut [f32], &[f32]),
     /// Runs the function in place with the given parameters.
     pub run_inplace: fn(&mut [f32], &[f32]),
+    /// [`run`](Self::run) on f16 slices.
+    pub run_f16: fn(&[f16], &mut [f16], &[f32]),
+    /// [`run_inplace`](Self::run_inplace) on f16 slices.
+    pub run_f16_inplace: fn(&mut [f16], &[f32]),
+    /// [`run`](Self::run) on bf16 slices.
+    pub run_bf16: fn(&[bf16], &mut [bf16], &[f32]),
+    /// [`run_inplace`](Self::run_inplace) on bf16 slices.
+    pub run_bf16_inplace: fn(&mut [bf16], &[f32]),
 }
 
 impl OpInfo {
     /// The default parameter values.
     pub fn defaults(&self) -> Vec<f32> {
         self.params.iter().map(|p| p.default).collect()
+    }
+
+    /// Runs the function out of place on slices of any element type.
+    ///
+    /// ```
+    /// use lanewise::{bf16, table::find};
+    /// let op = find("relu").unwrap();
+    /// let mut y = [bf16::ZERO; 2];
+    /// op.run_as(&[bf16::NEG_ONE, bf16::ONE], &mut y, &[]);
+    /// assert_eq!(y, [bf16::ZERO, bf16::ONE]);
+    /// ```
+    pub fn run_as<T: Element>(&self, x: &[T], out: &mut [T], p: &[f32]) {
+        match T::DTYPE {
+            Dtype::F32 => (self.run)(cast_slice(x), cast_slice_mut(out), p),
+            Dtype::F16 => (self.run_f16)(cast_slice(x), cast_slice_mut(out), p),
+            Dtype::Bf16 => (self.run_bf16)(cast_slice(x), cast_slice_mut(out), p),
+        }
+    }
+
+    /// Runs the function in place on a slice of any element type.
+    ///
+    /// ```
+    /// use lanewise::{f16, table::find};
+    /// let mut x = [f16::NEG_ONE, f16::ONE];
+    /// find("relu").unwrap().run_inplace_as(&mut x, &[]);
+    /// assert_eq!(x, [f16::ZERO, f16::ONE]);
+    /// ```
+    pub fn run_inplace_as<T: Element>(&self, x: &mut [T], p: &[f32]) {
+        match T::DTYPE {
+            Dtype::F32 => (self.run_inplace)(cast_slice_mut(x), p),
+            Dtype::F16 => (self.run_f16_inplace)(cast_slice_mut(x), p),
+            Dtype::Bf16 => (self.run_bf16_inplace)(cast_slice_mut(x), p),
+        }
     }
 
     /// The f64 reference at `x` with parameters `p`.
@@ -87,6 +131,22 @@ macro_rules! op {
                 ops::$name($x, $o $(, $arg)*)
             },
             run_inplace: |$x, $pp| {
+                let _ = $pp;
+                paste_inplace!($name)($x $(, $arg)*)
+            },
+            run_f16: |$x, $o, $pp| {
+                let _ = $pp;
+                ops::$name($x, $o $(, $arg)*)
+            },
+            run_f16_inplace: |$x, $pp| {
+                let _ = $pp;
+                paste_inplace!($name)($x $(, $arg)*)
+            },
+            run_bf16: |$x, $o, $pp| {
+                let _ = $pp;
+                ops::$name($x, $o $(, $arg)*)
+            },
+            run_bf16_inplace: |$x, $pp| {
                 let _ = $pp;
                 paste_inplace!($name)($x $(, $arg)*)
             },
@@ -202,7 +262,36 @@ macro_rules! paste_inplace {
 
 /// Every elementwise function (PReLU, whose slope is a slice, is listed separately in the
 /// README; it shares LeakyReLU's kernel).
-pub static OPS: &[OpInfo] = &[
+pub static OPS: &[OpInfo] = TABLE;
+
+/// [`ulp_f32`](OpInfo::ulp_f32) of the function called `name`, at compile time (the half
+/// driver sizes its ambiguity test from it); 0 for a name not in the table.
+pub(crate) const fn ulp_f32_of(name: &str) -> f64 {
+    let mut i = 0;
+    while i < TABLE.len() {
+        if same(TABLE[i].name.as_bytes(), name.as_bytes()) {
+            return TABLE[i].ulp_f32;
+        }
+        i += 1;
+    }
+    0.0
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const TABLE: &[OpInfo] = &[
     op!(relu, mlx: ["relu"], flax: ["relu"], PiecewiseLinear, 0.0, params: [], |x, o, p| ()),
     op!(relu6, mlx: ["relu6"], flax: ["relu6"], PiecewiseLinear, 0.0, params: [], |x, o, p| ()),
     op!(relu2, mlx: ["relu2"], flax: [], PiecewiseLinear, 0.5, params: [], |x, o, p| ()),

@@ -1,12 +1,15 @@
 //! The public elementwise functions: `f(x, out, params…)` and `f_inplace(x, params…)`.
 //!
-//! Every function panics when `x` and `out` differ in length (the message names the function
+//! Every function takes slices of any [`Element`] (`f32`, `f16`, `bf16`; parameters are
+//! always f32) and panics when `x` and `out` differ in length (the message names the function
 //! and both lengths). Special values follow `spec/ACTIVATIONS.md`; where MLX and Flax/JAX
-//! disagree, the doc comment says which value lanewise returns.
+//! disagree, the doc comment says which value lanewise returns. Half slices are computed in
+//! f32 and rounded once, to the correctly rounded result (see [`Element`]).
 
 pub(crate) mod kernels;
 
-use crate::driver::{check_len, map, map_inplace, map2};
+use crate::driver::{Exact, check_len, map, map_inplace, map2, radius};
+use crate::dtype::Element;
 use kernels::*;
 
 /// Defines `name(x, out, params…)` and `name_inplace(x, params…)` from one kernel.
@@ -14,12 +17,14 @@ macro_rules! unary {
     ($(#[$doc:meta])* $name:ident, $inplace:ident, ($($p:ident),*) => $kernel:expr) => {
         $(#[$doc])*
         #[track_caller]
-        pub fn $name(x: &[f32], out: &mut [f32] $(, $p: f32)*) {
-            map(stringify!($name), $kernel, x, out)
+        pub fn $name<T: Element>(x: &[T], out: &mut [T] $(, $p: f32)*) {
+            let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
+            map::<T, _, { radius(stringify!($name)) }>(&op, $kernel, x, out)
         }
         #[doc = concat!("In-place form of [`", stringify!($name), "`]: overwrites `x` with the result.")]
-        pub fn $inplace(x: &mut [f32] $(, $p: f32)*) {
-            map_inplace($kernel, x)
+        pub fn $inplace<T: Element>(x: &mut [T] $(, $p: f32)*) {
+            let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
+            map_inplace::<T, _, { radius(stringify!($name)) }>(&op, $kernel, x)
         }
     };
 }
@@ -402,7 +407,7 @@ unary!(
 ///
 /// `alpha` has one element (a shared slope) or as many as the last axis of `x` (one slope
 /// per channel, broadcast along the last axis as MLX `prelu` does; `x` is then rows of
-/// `alpha.len()` elements). MLX computes `max(0, x) + alpha·min(0, x)`: the same values for
+/// `alpha.len()` elements), of the element type of `x`. MLX computes `max(0, x) + alpha·min(0, x)`: the same values for
 /// finite alpha. Default initial slopes: MLX `PReLU` 0.25, Flax `nnx.PReLU` 0.01.
 ///
 /// # Panics
@@ -415,17 +420,18 @@ unary!(
 /// assert_eq!(y, [-0.25, -0.5, 2.0, -1.0]);
 /// ```
 #[track_caller]
-pub fn prelu(x: &[f32], out: &mut [f32], alpha: &[f32]) {
+pub fn prelu<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
     check_len("prelu", x.len(), out.len());
     check_alpha(x.len(), alpha.len());
     if alpha.len() == 1 {
-        return map("prelu", LeakyRelu { slope: alpha[0] }, x, out);
+        let slope = alpha[0].to_f32();
+        return map::<T, _, SLOPE_RADIUS>(&slope_op(&[slope]), LeakyRelu { slope }, x, out);
     }
     for (xr, or) in x
         .chunks_exact(alpha.len())
         .zip(out.chunks_exact_mut(alpha.len()))
     {
-        map2(Prelu, xr, alpha, or);
+        map2::<T, _, SLOPE_RADIUS>(&slope_op(&[]), Prelu, xr, alpha, or);
     }
 }
 
@@ -434,17 +440,30 @@ pub fn prelu(x: &[f32], out: &mut [f32], alpha: &[f32]) {
 /// # Panics
 /// As [`prelu`].
 #[track_caller]
-pub fn prelu_inplace(x: &mut [f32], alpha: &[f32]) {
+pub fn prelu_inplace<T: Element>(x: &mut [T], alpha: &[T]) {
     check_alpha(x.len(), alpha.len());
     if alpha.len() == 1 {
-        return map_inplace(LeakyRelu { slope: alpha[0] }, x);
+        let slope = alpha[0].to_f32();
+        return map_inplace::<T, _, SLOPE_RADIUS>(&slope_op(&[slope]), LeakyRelu { slope }, x);
     }
-    let mut row = vec![0.0f32; alpha.len()];
+    let mut row = vec![T::default(); alpha.len()];
     for xr in x.chunks_exact_mut(alpha.len()) {
         row.copy_from_slice(xr);
-        map2(Prelu, &row, alpha, xr);
+        map2::<T, _, SLOPE_RADIUS>(&slope_op(&[]), Prelu, &row, alpha, xr);
     }
 }
+
+/// PReLU is leaky_relu with the slope as its parameter: `slope`, or per element from the
+/// slope slice when `slope` is empty.
+fn slope_op(slope: &[f32]) -> Exact<'_> {
+    Exact {
+        name: "leaky_relu",
+        params: slope,
+        slope: slope.is_empty(),
+    }
+}
+
+const SLOPE_RADIUS: u32 = radius("leaky_relu");
 
 #[track_caller]
 fn check_alpha(n: usize, channels: usize) {
