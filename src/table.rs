@@ -390,6 +390,28 @@ pub type RowRun = fn(&[f32], &mut [f32], crate::Axis, Option<&[bool]>);
 pub type RowRunAs<T> = fn(&[T], &mut [T], crate::Axis, Option<&[bool]>);
 
 impl RowOpInfo {
+    /// The published bound for outputs of type `dtype`, in its ulps of `max(|r|, floor)`:
+    /// [`ulp_f32`](Self::ulp_f32) for f32; for f16/bf16 the f32 result (≤ B f32 ulps from
+    /// the true value) is rounded once, which adds half an ulp of the half type, and B f32
+    /// ulps are B·2^-(23 − m) of its ulps (m = 10 or 7 fraction bits): `0.5 + B·2^(m − 23)`
+    /// (0 for an exact function). The bound is for the true value on the row as given in the
+    /// half type (widened exactly).
+    ///
+    /// ```
+    /// use lanewise::{Dtype, table::ROW_OPS};
+    /// let softmax = &ROW_OPS[0];
+    /// assert_eq!(softmax.ulp_bound(Dtype::F32), 4.0);
+    /// assert_eq!(softmax.ulp_bound(Dtype::F16), 0.5 + 4.0 / 8192.0);
+    /// assert_eq!(softmax.ulp_bound(Dtype::Bf16), 0.5 + 4.0 / 65536.0);
+    /// ```
+    pub fn ulp_bound(&self, dtype: Dtype) -> f64 {
+        match dtype {
+            Dtype::F32 => self.ulp_f32,
+            _ if self.ulp_f32 == 0.0 => 0.0,
+            _ => 0.5 + self.ulp_f32 * 2f64.powi(dtype.mantissa_bits() - 23),
+        }
+    }
+
     /// Runs the axis form on rows of any element type (`one_hot`: the input holds the class
     /// indices as values of `T`).
     ///
