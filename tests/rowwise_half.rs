@@ -400,7 +400,7 @@ fn options<T: Element>() {
         .unwrap();
         assert_eq!(bits(&y), bits(&narrow::<T>(&y32)), "{} on {isa}", T::DTYPE);
         assert_eq!(bits(&s), bits(&narrow::<T>(&s32)), "{} on {isa}", T::DTYPE);
-        assert_eq!(widen(&s), [-1.0, -1.0]);
+        assert_eq!(widen(&s), [1.0, -1.0]);
 
         let (mean, var): (Vec<T>, Vec<T>) = (narrow(&[1.0, -0.5]), narrow(&[4.0, 0.25]));
         for algorithm in [Algorithm::Fast, Algorithm::Stable] {
@@ -446,12 +446,17 @@ fn options<T: Element>() {
         with_isa(isa, || lanewise::glu(&widen(&x), &mut g32, 6)).unwrap();
         assert_eq!(bits(&g), bits(&narrow::<T>(&g32)));
     }
+    // one_hot: T indices (through the table) and integer indices into T rows.
     let idx: Vec<T> = narrow(&[2.0, -1.0, 0.0, 1.5, NAN]);
     let mut h = vec![T::from_f32(9.0); 15];
-    lanewise::one_hot(&idx, &mut h, 3);
+    let op = ROW_OPS.iter().find(|o| o.name == "one_hot").unwrap();
+    op.run_as(&idx, &mut h, Axis::new(5, 3, 1), None);
     let mut want = [0.0f32; 15];
     want[2] = 1.0;
     want[6] = 1.0;
+    assert_eq!(widen(&h), want);
+    let mut h = vec![T::from_f32(9.0); 15];
+    lanewise::one_hot(&[2i64, -1, 0, 3, 7], &mut h, 3);
     assert_eq!(widen(&h), want);
 }
 
