@@ -486,7 +486,12 @@ pub struct RowOpInfo {
     pub reference: Option<RowReference>,
 }
 
-fn standardize_stable<T: Element>(x: &[T], out: &mut [T], axis: crate::Axis, mask: Option<&[bool]>) {
+fn standardize_stable<T: Element>(
+    x: &[T],
+    out: &mut [T],
+    axis: crate::Axis,
+    mask: Option<&[bool]>,
+) {
     let opts = crate::StandardizeOptions {
         mask,
         algorithm: crate::Algorithm::Stable,

@@ -240,8 +240,7 @@ fn every_length<T: Element>() {
                 for k in 0..rows {
                     let mut z = vec![T::default(); per];
                     let one = Axis::new(1, n, 1);
-                    with_isa(isa, || op.run_as(&x[k * n..(k + 1) * n], &mut z, one, None))
-                        .unwrap();
+                    with_isa(isa, || op.run_as(&x[k * n..(k + 1) * n], &mut z, one, None)).unwrap();
                     assert_eq!(
                         bits(&y[1 + k * per..1 + (k + 1) * per]),
                         bits(&z),
@@ -394,10 +393,7 @@ fn options<T: Element>() {
             sign: Some(&mut s32),
             ..Default::default()
         };
-        with_isa(isa, || {
-            lanewise::logsumexp_with(&widen(&x), &mut y32, a, o)
-        })
-        .unwrap();
+        with_isa(isa, || lanewise::logsumexp_with(&widen(&x), &mut y32, a, o)).unwrap();
         assert_eq!(bits(&y), bits(&narrow::<T>(&y32)), "{} on {isa}", T::DTYPE);
         assert_eq!(bits(&s), bits(&narrow::<T>(&s32)), "{} on {isa}", T::DTYPE);
         assert_eq!(widen(&s), [1.0, -1.0]);
@@ -423,7 +419,10 @@ fn options<T: Element>() {
                     ..Default::default()
                 };
                 let mut y32 = vec![0.0f32; 6];
-                with_isa(isa, || lanewise::standardize_with(&widen(&x), &mut y32, a, o)).unwrap();
+                with_isa(isa, || {
+                    lanewise::standardize_with(&widen(&x), &mut y32, a, o)
+                })
+                .unwrap();
                 assert_eq!(bits(&y), bits(&narrow::<T>(&y32)), "{algorithm:?} {given}");
             }
         }
@@ -474,7 +473,11 @@ fn table_runs_every_dtype() {
         let (y, want) = both(op, &x, a, None, lanewise::active_isa());
         assert_eq!(bits(&y), bits(&want), "{}", label(op));
     }
-    assert!(ROW_OPS.iter().all(|o| o.ulp_bound(lanewise::Dtype::F16) < 0.51));
+    assert!(
+        ROW_OPS
+            .iter()
+            .all(|o| o.ulp_bound(lanewise::Dtype::F16) < 0.51)
+    );
 }
 
 // ---- panics: the function and the sizes are named, for half slices too ----
@@ -498,7 +501,12 @@ fn panics_reduction_output_length() {
     expected = "lanewise::log_softmax_axis: input has 12 elements but the layout 2×3×4 needs 24"
 )]
 fn panics_layout() {
-    lanewise::log_softmax_axis(&[f16::ZERO; 12], &mut [f16::ZERO; 12], Axis::new(2, 3, 4), None);
+    lanewise::log_softmax_axis(
+        &[f16::ZERO; 12],
+        &mut [f16::ZERO; 12],
+        Axis::new(2, 3, 4),
+        None,
+    );
 }
 
 #[test]
@@ -526,7 +534,12 @@ fn panics_sign_length() {
         sign: Some(&mut s),
         ..Default::default()
     };
-    lanewise::logsumexp_with(&[bf16::ZERO; 4], &mut [bf16::ZERO; 2], Axis::new(2, 2, 1), o);
+    lanewise::logsumexp_with(
+        &[bf16::ZERO; 4],
+        &mut [bf16::ZERO; 2],
+        Axis::new(2, 2, 1),
+        o,
+    );
 }
 
 #[test]

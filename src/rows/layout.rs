@@ -170,7 +170,10 @@ impl Slot {
     /// The same slot in the group's scratch.
     #[inline(always)]
     pub(crate) fn local(self) -> Slot {
-        Slot { off: self.j, ..self }
+        Slot {
+            off: self.j,
+            ..self
+        }
     }
 }
 
@@ -493,7 +496,11 @@ fn load_half<IO: Io, H: Format<Elem = u16>>(io: IO, x: &[u16], s: Slot, fill: f3
         if s.n > 0 {
             buf[..s.n].copy_from_slice(&x[s.off..s.off + s.n]);
         }
-        v.sel(lanes_below(v, s.n), H::load(io, &buf[..lanes]), v.splat(fill))
+        v.sel(
+            lanes_below(v, s.n),
+            H::load(io, &buf[..lanes]),
+            v.splat(fill),
+        )
     }
 }
 
@@ -556,7 +563,13 @@ fn store_half<IO: Io, H: Format<Elem = u16>>(io: IO, out: &mut [u16], s: Slot, y
 /// Stores the first `n` lanes of `y` at `out[off..]` (one value per row of a group),
 /// rounded once to `T` (the same bits as [`store`]).
 #[inline(always)]
-pub(crate) fn store_rows<S: Simd, T: Element>(_v: V<S>, out: &mut [T], off: usize, n: usize, y: F<S>) {
+pub(crate) fn store_rows<S: Simd, T: Element>(
+    _v: V<S>,
+    out: &mut [T],
+    off: usize,
+    n: usize,
+    y: F<S>,
+) {
     let all: &[f32] = cast_slice(core::slice::from_ref(&y));
     for (o, &y) in out[off..off + n].iter_mut().zip(&all[..n]) {
         *o = T::from_f32(y);

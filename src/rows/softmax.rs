@@ -14,9 +14,9 @@ use super::layout::{
     Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
     store, store_rows, walk,
 };
+use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc, renorm, two_sum};
 use crate::convert::{Io, WithIo};
 use crate::dtype::{Dtype, Element};
-use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc, renorm, two_sum};
 use crate::math::Dd;
 use crate::math::exp::{EXP_UNDERFLOW, exp_reduced, reduce, scale};
 use crate::math::log::log_core_dd;
@@ -126,11 +126,7 @@ impl<T: Element> Src<'_, T> {
             None => x,
         };
         match self.b {
-            Some(b) => v.sel(
-                v.eq(load(io, b, s, 0.0), v.splat(0.0)),
-                v.splat(NEG_INF),
-                x,
-            ),
+            Some(b) => v.sel(v.eq(load(io, b, s, 0.0), v.splat(0.0)), v.splat(NEG_INF), x),
             None => x,
         }
     }

@@ -163,7 +163,12 @@ impl<IO: Io, T: Element> Pass<IO::S, 0> for OutPass<'_, '_, IO, T> {
             let d_lo = v.sub(e, mu.1);
             let y = v.fma(d, rs.0, v.fma(d, rs.1, v.mul(d_lo, rs.0)));
             let y = v.sel(v.eq(v.abs(d), v.splat(f32::INFINITY)), v.mul(d, rs.0), y);
-            store(self.io, self.out, s, v.sel(v.eq(y, y), y, v.splat(f32::NAN)));
+            store(
+                self.io,
+                self.out,
+                s,
+                v.sel(v.eq(y, y), y, v.splat(f32::NAN)),
+            );
         }
         []
     }
