@@ -74,18 +74,45 @@ fn run_exp<T: Element>(
         return;
     }
     let local = kind == Kind::Softmax && T::DTYPE != crate::Dtype::F32;
-    dispatch(ExpRows {
-        kind,
-        axis,
-        src: Src { x, negate, mask, b },
-        out,
-        sign,
-        scratch: if local {
-            vec![0.0; scratch_len(axis)]
-        } else {
-            Vec::new()
-        },
-    });
+    let run = |scratch: &mut [f32]| {
+        dispatch(ExpRows {
+            kind,
+            axis,
+            src: Src { x, negate, mask, b },
+            out,
+            sign,
+            scratch,
+        })
+    };
+    if local {
+        with_scratch(scratch_len(axis), run);
+    } else {
+        run(&mut []);
+    }
+}
+
+/// Scratch buffers of at most this many f32 are kept per thread between calls.
+const KEEP_SCRATCH: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: core::cell::RefCell<Vec<f32>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with an f32 scratch of `len` elements: the thread's reused buffer (so a call on
+/// short rows does not allocate), or a fresh one when it is long or already in use.
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
+    if len > KEEP_SCRATCH {
+        return f(&mut vec![0.0; len]);
+    }
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut v) => {
+            if v.len() < len {
+                v.resize(len, 0.0);
+            }
+            f(&mut v[..len])
+        }
+        Err(_) => f(&mut vec![0.0; len]),
+    })
 }
 
 /// Softmax over contiguous rows of `n`: `out = e^{x−m} / Σ e^{x−m}` per row (MLX

@@ -52,7 +52,7 @@ pub(crate) struct ExpRows<'a, T: Element> {
     pub sign: Option<&'a mut [T]>,
     /// softmax on a half type keeps `e^{x−m}` here between its passes, in f32
     /// ([`super::layout::scratch_len`] elements; empty otherwise).
-    pub scratch: Vec<f32>,
+    pub scratch: &'a mut [f32],
 }
 
 impl<T: Element> ExpRows<'_, T> {
@@ -336,7 +336,7 @@ impl<T: Element> ExpRows<'_, T> {
     fn exp_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, m: F<IO::S>) -> [F<IO::S>; 3] {
         let v = V(io.simd());
         let keep = match self.kind {
-            Kind::Softmax if Self::LOCAL => Keep::Scratch(&mut self.scratch[..]),
+            Kind::Softmax if Self::LOCAL => Keep::Scratch(&mut *self.scratch),
             Kind::Softmax => Keep::Out(&mut *self.out),
             _ => Keep::None,
         };
@@ -361,7 +361,7 @@ impl<T: Element> ExpRows<'_, T> {
             softmax,
             k,
             out: &mut *self.out,
-            scratch: (softmax && Self::LOCAL).then_some(&self.scratch[..]),
+            scratch: (softmax && Self::LOCAL).then_some(&*self.scratch),
         };
         walk(V(io.simd()), w, &mut p);
     }
