@@ -153,7 +153,11 @@ fn bench_as<T: Element>(
 /// that they see the same machine load.
 fn bench_half(c: &mut Criterion) {
     for total in [ROW, 16 << 20] {
-        let name = if total == ROW { "total4096" } else { "total16M" };
+        let name = if total == ROW {
+            "total4096"
+        } else {
+            "total16M"
+        };
         let mut g = c.benchmark_group(format!("rows_half/{name}"));
         g.throughput(Throughput::Elements(total as u64));
         if total > ROW {

@@ -549,3 +549,72 @@ fn panics_sign_length() {
 fn panics_one_hot() {
     lanewise::one_hot(&[0u32, 1], &mut [f16::ZERO; 5], 3);
 }
+
+// ---- in place: the out-of-place bits, for f32, f16 and bf16 ----
+
+type InPlace<T> = fn(&mut [T], usize);
+type OutOfPlace<T> = fn(&[T], &mut [T], usize);
+
+fn inplace_equals_out_of_place<T: Element>() {
+    let pairs: [(&str, InPlace<T>, OutOfPlace<T>); 4] = [
+        ("softmax", lanewise::softmax_inplace, lanewise::softmax),
+        ("softmin", lanewise::softmin_inplace, lanewise::softmin),
+        (
+            "log_softmax",
+            lanewise::log_softmax_inplace,
+            lanewise::log_softmax,
+        ),
+        (
+            "standardize",
+            lanewise::standardize_inplace,
+            lanewise::standardize,
+        ),
+    ];
+    let mut r = Rng(5);
+    // Short rows, rows around the vector widths, rows longer than the copied block, and
+    // totals that end in a partial block.
+    for (n, rows) in [(1, 3), (7, 5), (16, 9), (33, 1000), (4096, 5), (20_000, 2)] {
+        let mut x: Vec<T> = (0..n * rows)
+            .map(|_| T::from_f32((r.normal() * 5.0) as f32))
+            .collect();
+        if x.len() > 8 {
+            x[5] = T::from_f32(NINF);
+            x[8] = T::from_f32(NAN);
+        }
+        for (name, inplace, out_of_place) in pairs {
+            for isa in Isa::available() {
+                let mut want = vec![T::default(); x.len()];
+                with_isa(isa, || out_of_place(&x, &mut want, n)).unwrap();
+                let mut y = x.clone();
+                with_isa(isa, || inplace(&mut y, n)).unwrap();
+                assert_eq!(
+                    bits(&y),
+                    bits(&want),
+                    "{name}_inplace {} n={n} rows={rows} on {isa}",
+                    T::DTYPE
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn inplace_forms_equal_out_of_place() {
+    inplace_equals_out_of_place::<f32>();
+    inplace_equals_out_of_place::<f16>();
+    inplace_equals_out_of_place::<bf16>();
+}
+
+#[test]
+#[should_panic(
+    expected = "lanewise::softmax_inplace: input has 10 elements, not a multiple of the row length 4"
+)]
+fn panics_inplace_not_multiple() {
+    lanewise::softmax_inplace(&mut [f16::ZERO; 10], 4);
+}
+
+#[test]
+#[should_panic(expected = "lanewise::standardize_inplace: row length is 0")]
+fn panics_inplace_zero_row() {
+    lanewise::standardize_inplace::<f32>(&mut [], 0);
+}

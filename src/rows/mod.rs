@@ -16,6 +16,7 @@
 //! widened input rounded to the half type, on every instruction set.
 
 mod glu;
+mod inplace;
 mod layout;
 mod one_hot;
 mod reduce;
@@ -23,6 +24,7 @@ mod softmax;
 mod standardize;
 
 pub use glu::{glu, glu_axis};
+pub use inplace::{log_softmax_inplace, softmax_inplace, softmin_inplace, standardize_inplace};
 pub use layout::{Axis, MAX_AXIS_LEN};
 pub use one_hot::{ClassIndex, one_hot, one_hot_axis};
 pub use standardize::{
