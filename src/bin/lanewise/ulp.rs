@@ -6,10 +6,10 @@ use crate::dtype::Dtype;
 use crate::output::{self, Field, Format, input_text, percent_text, ulp_text};
 use crate::progress::{Progress, format_duration};
 use crate::rows::{self, RowResult};
-use lanewise::Isa;
 use lanewise::accuracy::rows::adversarial_rows;
-use lanewise::accuracy::{SWEEP_CHUNK, Stats, sweep, sweep_len};
+use lanewise::accuracy::{SWEEP_CHUNK, Stats, halves, sweep, sweep_len};
 use lanewise::table::OpInfo;
+use lanewise::{Element, Isa, bf16, f16};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -31,6 +31,7 @@ impl Plan {
     fn chunks(&self, dtype: Dtype) -> u64 {
         match dtype {
             Dtype::F32 => sweep_len(self.step).div_ceil(SWEEP_CHUNK),
+            Dtype::F16 | Dtype::Bf16 => 1,
         }
     }
 }
@@ -74,6 +75,18 @@ impl UlpRow {
                 self.stats.worst_input,
                 self.stats.worst_input.to_bits(),
                 self.bound * scale
+            ))
+        } else if self.dtype.correctly_rounded()
+            && (self.stats.correctly_rounded < self.stats.count
+                || self.stats.special_mismatches > 0)
+        {
+            Some(format!(
+                "{what}: {} of {} outputs are not the correctly rounded true value \
+                 ({} special mismatches), which the crate promises for {}",
+                self.stats.count - self.stats.correctly_rounded,
+                self.stats.count,
+                self.stats.special_mismatches,
+                self.dtype.name()
             ))
         } else if self.same_bits == Some(false) {
             Some(format!(
@@ -193,6 +206,8 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<UlpRow> {
                         })
                         .expect("the instruction sets were checked when parsed")
                     }
+                    Dtype::F16 => half_stats::<f16>(op, isa, &progress),
+                    Dtype::Bf16 => half_stats::<bf16>(op, isa, &progress),
                 };
                 let same_bits = match first_hash {
                     None => {
@@ -217,6 +232,14 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<UlpRow> {
     }
     progress.finish();
     rows
+}
+
+/// All 65,536 inputs of a half type.
+fn half_stats<T: Element>(op: &OpInfo, isa: Isa, progress: &Progress) -> (Stats, u64) {
+    let r = halves::stats::<T>(op, &op.defaults(), isa)
+        .expect("the instruction sets were checked when parsed");
+    progress.add(1);
+    r
 }
 
 /// Every failing row's message (bound exceeded, or bits that differ between ISAs).
