@@ -423,6 +423,55 @@ mod tests {
     }
 
     #[test]
+    fn half_rows_must_be_correctly_rounded() {
+        let half = |correctly_rounded, special_mismatches| UlpRow {
+            dtype: Dtype::F16,
+            bound: 0.5,
+            exhaustive: true,
+            stats: Stats {
+                count: 65536,
+                max_ulp: 0.5,
+                correctly_rounded,
+                special_mismatches,
+                ..Stats::default()
+            },
+            ..row(0.5, None)
+        };
+        assert!(failures(&[half(65536, 0)], 1.0).is_empty());
+        // Within 0.5 ulp but misrounded (an exact midpoint rounded the wrong way).
+        let f = failures(&[half(65535, 0)], 1.0);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].contains("exp on scalar (f16): 1 of 65536 outputs"),
+            "{f:?}"
+        );
+        assert_eq!(failures(&[half(65536, 1)], 1.0).len(), 1);
+        // The f32 rows have no such promise.
+        let mut r = row(0.9, None);
+        r.stats.correctly_rounded = 3;
+        assert!(failures(&[r], 1.0).is_empty());
+    }
+
+    #[test]
+    fn measured_half_rows_pass_and_agree() {
+        let plan = Plan {
+            ops: cli::functions(&["sigmoid".into(), "relu".into()]).unwrap(),
+            isas: Isa::available(),
+            dtypes: vec![Dtype::F16, Dtype::Bf16],
+            step: 1 << 20, // ignored by the half types
+            threads: 1,
+        };
+        let rows = measure(&plan, false);
+        assert_eq!(rows.len(), 2 * 2 * plan.isas.len());
+        assert!(failures(&rows, 1.0).is_empty());
+        assert!(rows.iter().all(|r| r.stats.count == 65536 && r.exhaustive));
+        assert!(
+            rows.iter()
+                .all(|r| r.stats.correctly_rounded == r.stats.count)
+        );
+    }
+
+    #[test]
     fn measured_rows_pass_and_agree() {
         let plan = Plan {
             ops: cli::functions(&["exp".into(), "relu".into()]).unwrap(),
