@@ -7,7 +7,8 @@
 //! measures nothing. On lavapipe (a CPU rasterizer) it runs, slowly.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use lanewise::gpu::{Dtype, Gpu, GpuBuffer, RowFn};
+use lanewise::Dtype;
+use lanewise::gpu::{Gpu, GpuBuffer, RowFn};
 use std::time::{Duration, Instant};
 
 /// Elements per buffer: 16 Mi (64 MiB of f32).

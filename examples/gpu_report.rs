@@ -6,8 +6,9 @@
 //! `cargo run --release --features gpu --example gpu_report -- [STEP] [NAME...]` (NAMEs
 //! pick elementwise functions; `rows` picks the row-wise table).
 
+use lanewise::Dtype;
 use lanewise::gpu::accuracy::{sweep, sweep_rows};
-use lanewise::gpu::{Dtype, Gpu, RowFn};
+use lanewise::gpu::{Gpu, RowFn};
 use lanewise::table::OPS;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -43,6 +43,18 @@ impl Dtype {
         }
     }
 
+    /// Bytes per element (4, 2, 2).
+    ///
+    /// ```
+    /// assert_eq!(lanewise::Dtype::Bf16.size(), 2);
+    /// ```
+    pub const fn size(self) -> usize {
+        match self {
+            Dtype::F32 => 4,
+            Dtype::F16 | Dtype::Bf16 => 2,
+        }
+    }
+
     /// Stored fraction bits (23, 10, 7).
     ///
     /// ```

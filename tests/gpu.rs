@@ -4,10 +4,10 @@
 #![cfg(feature = "gpu")]
 
 use half::{bf16, f16};
+use lanewise::Dtype;
 use lanewise::gpu::accuracy::{row_reference, sweep, sweep_rows};
 use lanewise::gpu::{
-    Dtype, Gpu, GpuError, GpuOptions, RowFn, map_shader, map_shader_emulated_fma, prelude,
-    rows_shader,
+    Gpu, GpuError, GpuOptions, RowFn, map_shader, map_shader_emulated_fma, prelude, rows_shader,
 };
 use lanewise::reference::rows::ulp_error_floor_f32;
 use lanewise::table::OPS;

@@ -1,11 +1,11 @@
 //! Accuracy sweeps of the GPU kernels against the f64 references (the numbers the README's
 //! GPU table and the tests quote).
 
-use super::{Dtype, Gpu, GpuError, RowFn};
+use super::{Gpu, GpuError, RowFn};
 use crate::accuracy::Stats;
 use crate::reference::rows::{RowRef, ulp_error_floor_f32};
-use crate::reference::ulp_error;
 use crate::table::OpInfo;
+use crate::{Dtype, Element};
 
 /// Result of a GPU sweep of one function and element type.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -28,7 +28,8 @@ const CHUNK: usize = 1 << 22;
 /// Any [`GpuError`] from the device.
 ///
 /// ```no_run
-/// use lanewise::gpu::{Dtype, Gpu, accuracy::sweep};
+/// use lanewise::Dtype;
+/// use lanewise::gpu::{Gpu, accuracy::sweep};
 /// let gpu = Gpu::new()?;
 /// let op = lanewise::table::find("gelu").unwrap();
 /// let r = sweep(&gpu, op, &op.defaults(), Dtype::Bf16, 1, 2)?;
@@ -119,89 +120,44 @@ fn chunk_f32(
     }))
 }
 
-/// A 16-bit float type: its format and its conversions.
-trait Half: super::GpuElement + Send + Sync {
-    const MANT: i32;
-    const EMIN: i32;
-    fn from_f64(v: f64) -> Self;
-    fn from_f32(v: f32) -> Self;
-    fn to_f64(self) -> f64;
-    fn bits(self) -> u16;
-    fn from_bits(b: u16) -> Self;
+/// The 16-bit element types' raw bits.
+fn bits<H: Element>(v: H) -> u16 {
+    bytemuck::cast(v)
 }
 
-impl Half for half::f16 {
-    const MANT: i32 = 10;
-    const EMIN: i32 = -14;
-    fn from_f64(v: f64) -> Self {
-        half::f16::from_f64(v)
-    }
-    fn from_f32(v: f32) -> Self {
-        half::f16::from_f32(v)
-    }
-    fn to_f64(self) -> f64 {
-        half::f16::to_f64(self)
-    }
-    fn bits(self) -> u16 {
-        self.to_bits()
-    }
-    fn from_bits(b: u16) -> Self {
-        half::f16::from_bits(b)
-    }
-}
-
-impl Half for half::bf16 {
-    const MANT: i32 = 7;
-    const EMIN: i32 = -126;
-    fn from_f64(v: f64) -> Self {
-        half::bf16::from_f64(v)
-    }
-    fn from_f32(v: f32) -> Self {
-        half::bf16::from_f32(v)
-    }
-    fn to_f64(self) -> f64 {
-        half::bf16::to_f64(self)
-    }
-    fn bits(self) -> u16 {
-        self.to_bits()
-    }
-    fn from_bits(b: u16) -> Self {
-        half::bf16::from_bits(b)
-    }
-}
-
-fn chunk_half<H: Half>(
+fn chunk_half<H: Element>(
     gpu: &Gpu,
     op: &OpInfo,
     params: &[f32],
     pats: &[u32],
     threads: usize,
 ) -> Result<GpuSweep, GpuError> {
-    let xs: Vec<H> = pats.iter().map(|&b| H::from_bits(b as u16)).collect();
+    let xs: Vec<H> = pats.iter().map(|&b| bytemuck::cast(b as u16)).collect();
     let mut ys = xs.clone();
     gpu.map_slice(op.name, &xs, &mut ys, params)?;
-    let wide: Vec<f32> = xs.iter().map(|&x| x.to_f64() as f32).collect();
+    let wide: Vec<f32> = xs.iter().map(|&x| x.to_f32()).collect();
     let mut cpu = vec![0.0f32; wide.len()];
     (op.run)(&wide, &mut cpu, params);
     let p64: Vec<f64> = params.iter().map(|&p| p as f64).collect();
     Ok(par_check(xs.len(), threads, |i, g| {
         let x = wide[i];
-        let y = ys[i].to_f64();
+        let y = ys[i].to_f32() as f64;
         let r = op.reference(x as f64, &p64);
-        let rounded = H::from_f64(r);
-        let e = ulp_error(y, r, rounded.to_f64(), H::MANT, H::EMIN);
+        let rounded = H::from_f64_rounded(r);
+        let e = H::DTYPE.ulp_error(y, r);
         record(
             &mut g.stats,
             x,
             e,
-            ys[i].bits() == rounded.bits()
+            bits(ys[i]) == bits(rounded)
                 || (y.is_nan() && r.is_nan())
-                || (y == 0.0 && rounded.to_f64() == 0.0),
+                || (y == 0.0 && rounded.to_f32() == 0.0),
         );
+        // The GPU rounds its f32 result once: compare with the CPU's f32 result rounded.
         let c = H::from_f32(cpu[i]);
         if same_bits(
-            ys[i].bits().into(),
-            c.bits().into(),
+            bits(ys[i]).into(),
+            bits(c).into(),
             y.is_nan(),
             cpu[i].is_nan(),
         ) {

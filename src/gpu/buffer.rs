@@ -1,7 +1,8 @@
 //! Device-resident buffers and host transfers.
 
+use super::GpuError;
 use super::device::Gpu;
-use super::{Dtype, GpuError};
+use crate::{Dtype, Element};
 
 /// A buffer of `len` elements of one [`Dtype`] that lives on the device.
 ///
@@ -11,7 +12,7 @@ use super::{Dtype, GpuError};
 /// ```no_run
 /// # let gpu = lanewise::gpu::Gpu::new()?;
 /// let b = gpu.upload(&[1.0f32, 2.0, 3.0])?;
-/// assert_eq!((b.len(), b.dtype()), (3, lanewise::gpu::Dtype::F32));
+/// assert_eq!((b.len(), b.dtype()), (3, lanewise::Dtype::F32));
 /// # Ok::<(), lanewise::gpu::GpuError>(())
 /// ```
 #[derive(Debug)]
@@ -49,7 +50,7 @@ impl GpuBuffer {
     /// ```no_run
     /// # let gpu = lanewise::gpu::Gpu::new()?;
     /// let b = gpu.upload(&[half::bf16::ONE])?;
-    /// assert_eq!(b.dtype(), lanewise::gpu::Dtype::Bf16);
+    /// assert_eq!(b.dtype(), lanewise::Dtype::Bf16);
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     pub fn dtype(&self) -> Dtype {
@@ -67,34 +68,6 @@ impl GpuBuffer {
     pub fn raw(&self) -> &wgpu::Buffer {
         &self.buf
     }
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f32 {}
-    impl Sealed for half::f16 {}
-    impl Sealed for half::bf16 {}
-}
-
-/// An element type a [`GpuBuffer`] can hold: `f32`, `half::f16`, `half::bf16`.
-///
-/// ```
-/// use lanewise::gpu::{Dtype, GpuElement};
-/// assert_eq!(<half::f16 as GpuElement>::DTYPE, Dtype::F16);
-/// ```
-pub trait GpuElement: sealed::Sealed + bytemuck::Pod {
-    /// The matching [`Dtype`].
-    const DTYPE: Dtype;
-}
-
-impl GpuElement for f32 {
-    const DTYPE: Dtype = Dtype::F32;
-}
-impl GpuElement for half::f16 {
-    const DTYPE: Dtype = Dtype::F16;
-}
-impl GpuElement for half::bf16 {
-    const DTYPE: Dtype = Dtype::Bf16;
 }
 
 /// Bytes a buffer of `len` elements occupies: whole 32-bit words, at least one.
@@ -120,7 +93,7 @@ impl Gpu {
     ///
     /// ```no_run
     /// # let gpu = lanewise::gpu::Gpu::new()?;
-    /// let b = gpu.zeros(lanewise::gpu::Dtype::F16, 1000)?;
+    /// let b = gpu.zeros(lanewise::Dtype::F16, 1000)?;
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     pub fn zeros(&self, dtype: Dtype, len: usize) -> Result<GpuBuffer, GpuError> {
@@ -162,7 +135,7 @@ impl Gpu {
     /// let b = gpu.upload(&[half::f16::ONE, half::f16::ZERO])?;
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
-    pub fn upload<T: GpuElement>(&self, x: &[T]) -> Result<GpuBuffer, GpuError> {
+    pub fn upload<T: Element>(&self, x: &[T]) -> Result<GpuBuffer, GpuError> {
         let b = self.zeros(T::DTYPE, x.len())?;
         self.write(&b, x);
         Ok(b)
@@ -175,12 +148,12 @@ impl Gpu {
     ///
     /// ```no_run
     /// # let gpu = lanewise::gpu::Gpu::new()?;
-    /// let b = gpu.zeros(lanewise::gpu::Dtype::F32, 2)?;
+    /// let b = gpu.zeros(lanewise::Dtype::F32, 2)?;
     /// gpu.write(&b, &[1.0f32, 2.0]);
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     #[track_caller]
-    pub fn write<T: GpuElement>(&self, b: &GpuBuffer, x: &[T]) {
+    pub fn write<T: Element>(&self, b: &GpuBuffer, x: &[T]) {
         assert!(
             b.len == x.len() && b.dtype == T::DTYPE,
             "lanewise::gpu::write: buffer has {} {} elements but the slice has {} {}",
@@ -209,7 +182,7 @@ impl Gpu {
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     #[track_caller]
-    pub fn download<T: GpuElement>(&self, b: &GpuBuffer) -> Result<Vec<T>, GpuError> {
+    pub fn download<T: Element>(&self, b: &GpuBuffer) -> Result<Vec<T>, GpuError> {
         let mut out = vec![T::zeroed(); b.len];
         self.download_into(b, &mut out)?;
         Ok(out)
@@ -231,11 +204,7 @@ impl Gpu {
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     #[track_caller]
-    pub fn download_into<T: GpuElement>(
-        &self,
-        b: &GpuBuffer,
-        out: &mut [T],
-    ) -> Result<(), GpuError> {
+    pub fn download_into<T: Element>(&self, b: &GpuBuffer, out: &mut [T]) -> Result<(), GpuError> {
         assert!(
             b.len == out.len() && b.dtype == T::DTYPE,
             "lanewise::gpu::download: buffer has {} {} elements but the slice has {} {}",

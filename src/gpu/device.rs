@@ -1,8 +1,10 @@
 //! The device handle: adapter selection, the pipeline cache, and elementwise dispatch.
 
-use super::buffer::{GpuBuffer, GpuElement};
+use super::GpuError;
+use super::buffer::GpuBuffer;
 use super::shaders::{self, WORKGROUP};
-use super::{Dtype, GpuError};
+use crate::Dtype;
+use crate::Element;
 use crate::table::OpInfo;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -605,7 +607,7 @@ impl Gpu {
     /// # Ok::<(), lanewise::gpu::GpuError>(())
     /// ```
     #[track_caller]
-    pub fn map_slice<T: GpuElement>(
+    pub fn map_slice<T: Element>(
         &self,
         name: &str,
         x: &[T],

@@ -35,48 +35,11 @@ mod rows;
 mod shaders;
 mod spirv;
 
-pub use buffer::{GpuBuffer, GpuElement};
+use crate::Dtype;
+pub use buffer::GpuBuffer;
 pub use device::{Gpu, GpuOptions};
 pub use rows::RowFn;
 pub use shaders::prelude;
-
-/// Element type of a [`GpuBuffer`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Dtype {
-    /// IEEE binary32.
-    F32,
-    /// IEEE binary16 (`half::f16`).
-    F16,
-    /// bfloat16 (`half::bf16`).
-    Bf16,
-}
-
-impl Dtype {
-    /// Every element type.
-    pub const ALL: [Dtype; 3] = [Dtype::F32, Dtype::F16, Dtype::Bf16];
-
-    /// Bytes per element.
-    ///
-    /// ```
-    /// assert_eq!(lanewise::gpu::Dtype::Bf16.size(), 2);
-    /// ```
-    pub fn size(self) -> usize {
-        match self {
-            Dtype::F32 => 4,
-            Dtype::F16 | Dtype::Bf16 => 2,
-        }
-    }
-}
-
-impl std::fmt::Display for Dtype {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Dtype::F32 => "f32",
-            Dtype::F16 => "f16",
-            Dtype::Bf16 => "bf16",
-        })
-    }
-}
 
 /// What went wrong on the GPU path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,7 +96,7 @@ impl std::error::Error for GpuError {}
 /// variant for devices with a fused `fma`; [`map_shader_emulated_fma`] is the other.
 ///
 /// ```
-/// let src = lanewise::gpu::map_shader("gelu", lanewise::gpu::Dtype::F32).unwrap();
+/// let src = lanewise::gpu::map_shader("gelu", lanewise::Dtype::F32).unwrap();
 /// assert!(src.contains("fn op_gelu("));
 /// ```
 pub fn map_shader(name: &str, dtype: Dtype) -> Option<String> {
@@ -143,7 +106,7 @@ pub fn map_shader(name: &str, dtype: Dtype) -> Option<String> {
 /// [`map_shader`] for devices whose `fma` is not fused (an exact-product emulation).
 ///
 /// ```
-/// let src = lanewise::gpu::map_shader_emulated_fma("exp", lanewise::gpu::Dtype::F32).unwrap();
+/// let src = lanewise::gpu::map_shader_emulated_fma("exp", lanewise::Dtype::F32).unwrap();
 /// assert!(src.contains("fn split("));
 /// ```
 pub fn map_shader_emulated_fma(name: &str, dtype: Dtype) -> Option<String> {

@@ -1,9 +1,10 @@
 //! Row-wise functions on the device: contiguous rows of `row_len` f32.
 
+use super::GpuError;
 use super::buffer::GpuBuffer;
 use super::device::{Gpu, Kernel};
 use super::shaders::WORKGROUP;
-use super::{Dtype, GpuError};
+use crate::Dtype;
 
 /// A row-wise function (semantics of `spec/ACTIVATIONS.md` §3, over the last axis).
 ///

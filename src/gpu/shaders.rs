@@ -7,7 +7,7 @@
 //! unrolled Horner function with one `fma` per coefficient, in the order of the CPU's
 //! `V::poly`.
 
-use super::Dtype;
+use crate::Dtype;
 use crate::math::{erf, exp, log, tanh};
 use crate::ops::kernels as k;
 use crate::table::OpInfo;
