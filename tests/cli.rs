@@ -1,5 +1,6 @@
 //! The `lanewise` command-line tool end to end: output formats, exit status, plots, bench
-//! lines, and the README's bound table against the table of operations.
+//! lines (f32 and the half types), the exhaustive f16/bf16 sweeps, and the README's bound and
+//! half-accuracy tables against the table of operations.
 //!
 //! `cargo test --release --features cli --test cli`
 #![cfg(feature = "cli")]

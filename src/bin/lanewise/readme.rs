@@ -129,17 +129,27 @@ pub fn bounds_table() -> String {
 const SPEED_SIZES: [usize; 2] = [4096, 16 << 20];
 
 /// Every function on the best ISA at the sizes of the speed tables, in every dtype, with
-/// memcpy (one bench run feeds both speed tables).
+/// memcpy (one bench run feeds both speed tables). One function at a time, its three dtypes
+/// back to back, so that a change of machine load between them does not skew the ratios.
 pub fn speed_rows() -> Vec<BenchRow> {
-    let plan = bench::Plan {
-        ops: OPS.iter().collect(),
-        row_ops: Vec::new(),
-        isas: vec![Isa::best()],
-        dtypes: Dtype::ALL.to_vec(),
-        sizes: SPEED_SIZES.to_vec(),
-        repeats: 11,
-    };
-    bench::measure(&plan, true)
+    let mut rows: Vec<BenchRow> = Vec::new();
+    for op in OPS {
+        let plan = bench::Plan {
+            ops: vec![op],
+            row_ops: Vec::new(),
+            isas: vec![Isa::best()],
+            dtypes: Dtype::ALL.to_vec(),
+            sizes: SPEED_SIZES.to_vec(),
+            repeats: 11,
+        };
+        for r in bench::measure(&plan, true) {
+            let seen = |q: &BenchRow| q.name == r.name && q.dtype == r.dtype && q.n == r.n;
+            if !rows.iter().any(seen) {
+                rows.push(r);
+            }
+        }
+    }
+    rows
 }
 
 /// The speed table: the f32 rows of `rows`, with memcpy.
