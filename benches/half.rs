@@ -2,8 +2,8 @@
 //! [−10, 10]: n = 4096 (in cache) and n = 16M (memory), so half the bytes per element shows.
 //!
 //! `cargo bench --bench half -- --warm-up-time 1 --measurement-time 2` (filter with e.g.
-//! `half_n4096/gelu/`); `cargo run --release --example half_speed` prints the medians as a
-//! table.
+//! `half_n4096/gelu/`). The README's f16/bf16 speed table comes from the `lanewise` tool
+//! instead (`lanewise readme`, or `lanewise bench --dtype f32,f16,bf16 --sizes 4096,16M`).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use lanewise::table::{OPS, OpInfo};

@@ -4,8 +4,8 @@
 pub mod halves;
 pub mod rows;
 
+use crate::dtype::Dtype;
 use crate::isa::{Isa, IsaError, with_isa};
-use crate::reference::ulp_error_f32;
 use crate::table::OpInfo;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -59,9 +59,25 @@ impl Stats {
         self.within_one as f64 / self.count.max(1) as f64
     }
 
-    /// Adds one comparison.
+    /// Adds one comparison of an f32 output.
     pub fn record(&mut self, x: f32, y: f32, r: f64) {
-        let e = ulp_error_f32(y, r);
+        self.record_as(Dtype::F32, x, y as f64, r);
+    }
+
+    /// Adds one comparison of an output `y` of format `dtype` (widened to f64, exactly) at
+    /// input `x`, against the true value `r`; errors are in ulps of `dtype`, and *correctly
+    /// rounded* means `y` equals `r` rounded once to `dtype`.
+    ///
+    /// ```
+    /// use lanewise::{Dtype, accuracy::Stats};
+    /// let mut st = Stats::default();
+    /// st.record_as(Dtype::Bf16, 1.0, 1.0078125, 1.0); // one bf16 ulp above 1
+    /// assert_eq!(st.max_ulp, 1.0);
+    /// assert_eq!(st.correctly_rounded, 0);
+    /// assert_eq!(st.within_one, 1);
+    /// ```
+    pub fn record_as(&mut self, dtype: Dtype, x: f32, y: f64, r: f64) {
+        let e = dtype.ulp_error(y, r);
         self.count += 1;
         if e.is_finite() {
             self.sum_ulp += e;
@@ -75,7 +91,7 @@ impl Stats {
             self.max_ulp = e;
             self.worst_input = x;
         }
-        let rounded = r as f32;
+        let rounded = dtype.round(r);
         if y.to_bits() == rounded.to_bits()
             || (y == rounded && y != 0.0)
             || (y.is_nan() && r.is_nan())

@@ -1,5 +1,6 @@
 //! The `lanewise` command-line tool end to end: output formats, exit status, plots, bench
-//! lines, and the README's bound table against the table of operations.
+//! lines (f32 and the half types), the exhaustive f16/bf16 sweeps, and the README's bound and
+//! half-accuracy tables against the table of operations.
 //!
 //! `cargo test --release --features cli --test cli`
 #![cfg(feature = "cli")]
@@ -185,6 +186,73 @@ fn ulp_exits_one_when_a_bound_is_exceeded() {
 }
 
 #[test]
+fn ulp_half_types_are_exhaustive_correctly_rounded_and_agree() {
+    // The step applies to f32 only: f16/bf16 rows always cover all 65,536 inputs.
+    let o = lanewise(&[
+        "ulp", "gelu,exp", "--dtype", "f16,bf16", "--step", STEP, "--json", "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    assert_eq!(rows.len(), 2 * 2 * isa_count());
+    let mut order = Vec::new();
+    for r in &rows {
+        order.push((r["fn"].as_str().unwrap(), r["dtype"].as_str().unwrap()));
+        assert_eq!(r["inputs"], 65536, "{r:?}");
+        assert_eq!(r["bound"], 0.5, "{r:?}");
+        assert!(r["max_ulp"].as_f64().unwrap() <= 0.5, "{r:?}");
+        assert!(r["max_ulp"].as_f64().unwrap() > 0.4, "{r:?}");
+        assert_eq!(r["correctly_rounded"], 1.0, "{r:?}");
+        assert_eq!(r["within_1_ulp"], 1.0, "{r:?}");
+        assert_eq!(r["special_mismatches"], 0, "{r:?}");
+        assert_ne!(r["same_bits"], false, "{r:?}");
+        assert_eq!(r["result"], "ok", "{r:?}");
+    }
+    order.dedup();
+    assert_eq!(
+        order,
+        [
+            ("gelu", "f16"),
+            ("gelu", "bf16"),
+            ("exp", "f16"),
+            ("exp", "bf16")
+        ]
+    );
+
+    let o = lanewise(&["ulp", "sigmoid", "--dtype", "bf16", "--isa", "scalar", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("| sigmoid | scalar | bf16 | 65536 (all) | 0.5 |"),
+        "{out}"
+    );
+    assert!(out.contains("all 65,536 inputs of each half type"), "{out}");
+    assert!(!out.contains("f32 bit pattern"), "{out}");
+}
+
+#[test]
+fn ulp_half_exits_one_over_the_half_bound() {
+    let o = lanewise(&[
+        "ulp",
+        "exp",
+        "--dtype",
+        "f16",
+        "--isa",
+        "scalar",
+        "-q",
+        "--bound-scale",
+        "0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("| FAIL |"));
+    assert!(
+        stderr(&o).contains("FAIL exp on scalar (f16): max 0.")
+            && stderr(&o).contains("exceeds the bound 0.25"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn usage_errors_exit_two() {
     let o = lanewise(&["ulp", "no_such_fn", "--step", STEP]);
     assert_eq!(o.status.code(), Some(2));
@@ -279,6 +347,46 @@ fn bench_json_lines_parse() {
         rows.iter()
             .any(|r| r["fn"] == "exp" && r["isa"] == lanewise::Isa::best().name())
     );
+}
+
+#[test]
+fn bench_half_types() {
+    let o = lanewise(&[
+        "bench",
+        "relu,exp",
+        "--isa",
+        "scalar",
+        "--dtype",
+        "f16,bf16",
+        "--sizes",
+        "4096",
+        "--repeats",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["fn"].as_str().unwrap(), r["dtype"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("memcpy", "f16"),
+            ("relu", "f16"),
+            ("exp", "f16"),
+            ("memcpy", "bf16"),
+            ("relu", "bf16"),
+            ("exp", "bf16"),
+        ]
+    );
+    for r in &rows {
+        let keys: Vec<&str> = r.keys().map(String::as_str).collect();
+        assert_eq!(&keys[..5], ["fn", "isa", "dtype", "n", "gelem_s"]);
+        assert_eq!(r["n"], 4096);
+        assert!(r["gelem_s"].as_f64().unwrap() > 0.0, "{r:?}");
+    }
 }
 
 #[test]

@@ -40,8 +40,10 @@ impl Pending {
 
     /// Notes the lanes of `m`, for the vector at `at` computed from the elements `x` (and
     /// `a`, two-input kernels), resolving a full batch into `out`; lanes past `limit` (tail
-    /// padding) are skipped. Reads the inputs again from memory, so call it before the
-    /// vector's store when working in place.
+    /// padding) are skipped. Call it after the vector's store: a full batch is written to
+    /// `out` at once, and may hold lanes of this very vector, which a later store would
+    /// overwrite with the unresolved result. In place, `x` must be a copy of the inputs taken
+    /// before the store.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn note<IO: Io, I: Format, O: Format>(
@@ -110,6 +112,42 @@ fn padded<E: Copy + Default>(x: &[E]) -> [E; MAX_LANES] {
     b
 }
 
+/// Vectors per block: the kernel runs on this many vectors, independent of each other, before
+/// one test of their combined near-midpoint lanes, so the common case (no lane in doubt) has
+/// one well-predicted branch per block.
+const UNROLL: usize = 4;
+
+/// The near-midpoint lanes of the results `ys` in format `O` (kernel radius `R`), and whether
+/// there are any.
+#[inline(always)]
+fn flagged<S: Simd, O: Format, const R: u32, const U: usize>(
+    v: V<S>,
+    ys: &[F<S>; U],
+) -> ([M<S>; U], bool) {
+    let mut ms = [O::near_boundary(v, ys[0], R); U];
+    let mut any = ms[0];
+    for j in 1..U {
+        ms[j] = O::near_boundary(v, ys[j], R);
+        any = v.or_m(any, ms[j]);
+    }
+    (ms, v.any(any))
+}
+
+/// The `U` vectors of elements at `at`, copied (so the lanes to recompute can be noted after
+/// the vectors' stores, in place too).
+#[inline(always)]
+fn copy_block<E: Copy + Default, const U: usize>(
+    x: &[E],
+    at: usize,
+    n: usize,
+) -> [[E; MAX_LANES]; U] {
+    let mut b = [[E::default(); MAX_LANES]; U];
+    for (j, b) in b.iter_mut().enumerate() {
+        b[..n].copy_from_slice(&x[at + j * n..at + (j + 1) * n]);
+    }
+    b
+}
+
 struct Map<'a, K, I: Format, O: Format, const R: u32> {
     k: K,
     x: &'a [I::Elem],
@@ -117,35 +155,59 @@ struct Map<'a, K, I: Format, O: Format, const R: u32> {
     exact: &'a Exact<'a>,
 }
 
+impl<K: Kernel, I: Format, O: Format, const R: u32> Map<'_, K, I, O, R> {
+    /// `U` whole vectors from `at`: results stored, lanes in doubt noted.
+    #[inline(always)]
+    fn block<IO: Io, const U: usize>(&mut self, io: IO, at: usize, pending: &mut Pending) {
+        let v = V(io.simd());
+        let n = <IO::S as Simd>::F32_LANES;
+        let mut ys = [v.splat(0.0); U];
+        for (j, y) in ys.iter_mut().enumerate() {
+            *y = self.k.apply(v, I::load(io, &self.x[at + j * n..]));
+        }
+        for (j, &y) in ys.iter().enumerate() {
+            O::store(io, y, &mut self.out[at + j * n..]);
+        }
+        if R > 0 {
+            let (ms, any) = flagged::<_, O, R, U>(v, &ys);
+            if any {
+                unlikely();
+                for (j, &m) in ms.iter().enumerate() {
+                    let x = &self.x[at + j * n..at + (j + 1) * n];
+                    pending.note::<_, I, O>(io, m, at + j * n, n, x, None, self.out, self.exact);
+                }
+            }
+        }
+    }
+}
+
 impl<K: Kernel, I: Format, O: Format, const R: u32> WithIo for Map<'_, K, I, O, R> {
     type Output = ();
     #[inline(always)]
-    fn with_io<IO: Io>(self, io: IO) {
+    fn with_io<IO: Io>(mut self, io: IO) {
         let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let (x, out) = (self.x, self.out);
+        let len = self.x.len();
         let mut pending = Pending::new();
-        let whole = x.len() / n * n;
-        for at in (0..whole).step_by(n) {
-            let x = &x[at..at + n];
-            let y = self.k.apply(v, I::load(io, x));
-            if R > 0 {
-                let m = O::near_boundary(v, y, R);
-                pending.note::<_, I, O>(io, m, at, n, x, None, out, self.exact);
-            }
-            O::store(io, y, &mut out[at..at + n]);
+        let (blocks, whole) = (len / (n * UNROLL) * (n * UNROLL), len / n * n);
+        for at in (0..blocks).step_by(n * UNROLL) {
+            self.block::<IO, UNROLL>(io, at, &mut pending);
         }
-        if whole < x.len() {
-            let tail = x.len() - whole;
+        for at in (blocks..whole).step_by(n) {
+            self.block::<IO, 1>(io, at, &mut pending);
+        }
+        let (x, out) = (self.x, &mut *self.out);
+        if whole < len {
+            let tail = len - whole;
             let xb = padded(&x[whole..]);
             let y = self.k.apply(v, I::load(io, &xb[..n]));
+            let mut b = [O::Elem::default(); MAX_LANES];
+            O::store(io, y, &mut b[..n]);
+            out[whole..].copy_from_slice(&b[..tail]);
             if R > 0 {
                 let m = O::near_boundary(v, y, R);
                 pending.note::<_, I, O>(io, m, whole, tail, &xb, None, out, self.exact);
             }
-            let mut b = [O::Elem::default(); MAX_LANES];
-            O::store(io, y, &mut b[..n]);
-            out[whole..].copy_from_slice(&b[..tail]);
         }
         if pending.len > 0 {
             pending.resolve::<O>(out, self.exact);
@@ -159,35 +221,66 @@ struct MapInPlace<'a, K, H: Format, const R: u32> {
     exact: &'a Exact<'a>,
 }
 
+impl<K: Kernel, H: Format, const R: u32> MapInPlace<'_, K, H, R> {
+    /// `U` whole vectors from `at`: results stored, lanes in doubt noted.
+    #[inline(always)]
+    fn block<IO: Io, const U: usize>(&mut self, io: IO, at: usize, pending: &mut Pending) {
+        let v = V(io.simd());
+        let n = <IO::S as Simd>::F32_LANES;
+        let mut ys = [v.splat(0.0); U];
+        for (j, y) in ys.iter_mut().enumerate() {
+            *y = self.k.apply(v, H::load(io, &self.x[at + j * n..]));
+        }
+        let (ms, any) = if R > 0 {
+            flagged::<_, H, R, U>(v, &ys)
+        } else {
+            ([v.lt(ys[0], ys[0]); U], false)
+        };
+        // The inputs of a block with lanes in doubt, before the stores overwrite them.
+        let xs = if any {
+            unlikely();
+            Some(copy_block::<_, U>(self.x, at, n))
+        } else {
+            None
+        };
+        for (j, &y) in ys.iter().enumerate() {
+            H::store(io, y, &mut self.x[at + j * n..]);
+        }
+        if let Some(xs) = xs {
+            for (j, (&m, x)) in ms.iter().zip(&xs).enumerate() {
+                pending.note::<_, H, H>(io, m, at + j * n, n, x, None, self.x, self.exact);
+            }
+        }
+    }
+}
+
 impl<K: Kernel, H: Format, const R: u32> WithIo for MapInPlace<'_, K, H, R> {
     type Output = ();
     #[inline(always)]
-    fn with_io<IO: Io>(self, io: IO) {
+    fn with_io<IO: Io>(mut self, io: IO) {
         let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let x = self.x;
+        let len = self.x.len();
         let mut pending = Pending::new();
-        let whole = x.len() / n * n;
-        for at in (0..whole).step_by(n) {
-            let y = self.k.apply(v, H::load(io, &x[at..at + n]));
-            if R > 0 {
-                let m = H::near_boundary(v, y, R);
-                let xv = padded(&x[at..at + n]);
-                pending.note::<_, H, H>(io, m, at, n, &xv, None, x, self.exact);
-            }
-            H::store(io, y, &mut x[at..at + n]);
+        let (blocks, whole) = (len / (n * UNROLL) * (n * UNROLL), len / n * n);
+        for at in (0..blocks).step_by(n * UNROLL) {
+            self.block::<IO, UNROLL>(io, at, &mut pending);
         }
-        if whole < x.len() {
-            let tail = x.len() - whole;
+        for at in (blocks..whole).step_by(n) {
+            self.block::<IO, 1>(io, at, &mut pending);
+        }
+        let x = &mut *self.x;
+        if whole < len {
+            let tail = len - whole;
             let xb = padded(&x[whole..]);
             let y = self.k.apply(v, H::load(io, &xb[..n]));
+            let mut b = [H::Elem::default(); MAX_LANES];
+            H::store(io, y, &mut b[..n]);
+            x[whole..].copy_from_slice(&b[..tail]);
             if R > 0 {
                 let m = H::near_boundary(v, y, R);
                 pending.note::<_, H, H>(io, m, whole, tail, &xb, None, x, self.exact);
             }
-            let mut b = [H::Elem::default(); MAX_LANES];
-            H::store(io, y, &mut b[..n]);
-            x[whole..].copy_from_slice(&b[..tail]);
         }
         if pending.len > 0 {
             pending.resolve::<H>(x, self.exact);
@@ -203,37 +296,63 @@ struct Map2<'a, K, H: Format, const R: u32> {
     exact: &'a Exact<'a>,
 }
 
+impl<K: Kernel2, H: Format, const R: u32> Map2<'_, K, H, R> {
+    /// `U` whole vectors from `at`: results stored, lanes in doubt noted.
+    #[inline(always)]
+    fn block<IO: Io, const U: usize>(&mut self, io: IO, at: usize, pending: &mut Pending) {
+        let v = V(io.simd());
+        let n = <IO::S as Simd>::F32_LANES;
+        let mut ys = [v.splat(0.0); U];
+        for (j, y) in ys.iter_mut().enumerate() {
+            let (x, a) = (&self.x[at + j * n..], &self.a[at + j * n..]);
+            *y = self.k.apply(v, H::load(io, x), H::load(io, a));
+        }
+        for (j, &y) in ys.iter().enumerate() {
+            H::store(io, y, &mut self.out[at + j * n..]);
+        }
+        if R > 0 {
+            let (ms, any) = flagged::<_, H, R, U>(v, &ys);
+            if any {
+                unlikely();
+                for (j, &m) in ms.iter().enumerate() {
+                    let r = at + j * n..at + (j + 1) * n;
+                    let (x, a) = (&self.x[r.clone()], &self.a[r]);
+                    pending.note::<_, H, H>(io, m, at + j * n, n, x, Some(a), self.out, self.exact);
+                }
+            }
+        }
+    }
+}
+
 impl<K: Kernel2, H: Format, const R: u32> WithIo for Map2<'_, K, H, R> {
     type Output = ();
     #[inline(always)]
-    fn with_io<IO: Io>(self, io: IO) {
+    fn with_io<IO: Io>(mut self, io: IO) {
         let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let (x, a, out) = (self.x, self.a, self.out);
+        let len = self.x.len();
         let mut pending = Pending::new();
-        let whole = x.len() / n * n;
-        for at in (0..whole).step_by(n) {
-            let (x, a) = (&x[at..at + n], &a[at..at + n]);
-            let y = self.k.apply(v, H::load(io, x), H::load(io, a));
-            if R > 0 {
-                let m = H::near_boundary(v, y, R);
-                pending.note::<_, H, H>(io, m, at, n, x, Some(a), out, self.exact);
-            }
-            H::store(io, y, &mut out[at..at + n]);
+        let (blocks, whole) = (len / (n * UNROLL) * (n * UNROLL), len / n * n);
+        for at in (0..blocks).step_by(n * UNROLL) {
+            self.block::<IO, UNROLL>(io, at, &mut pending);
         }
-        if whole < x.len() {
-            let tail = x.len() - whole;
+        for at in (blocks..whole).step_by(n) {
+            self.block::<IO, 1>(io, at, &mut pending);
+        }
+        let (x, a, out) = (self.x, self.a, &mut *self.out);
+        if whole < len {
+            let tail = len - whole;
             let (xb, ab) = (padded(&x[whole..]), padded(&a[whole..]));
             let y = self
                 .k
                 .apply(v, H::load(io, &xb[..n]), H::load(io, &ab[..n]));
+            let mut b = [H::Elem::default(); MAX_LANES];
+            H::store(io, y, &mut b[..n]);
+            out[whole..].copy_from_slice(&b[..tail]);
             if R > 0 {
                 let m = H::near_boundary(v, y, R);
                 pending.note::<_, H, H>(io, m, whole, tail, &xb, Some(&ab), out, self.exact);
             }
-            let mut b = [H::Elem::default(); MAX_LANES];
-            H::store(io, y, &mut b[..n]);
-            out[whole..].copy_from_slice(&b[..tail]);
         }
         if pending.len > 0 {
             pending.resolve::<H>(out, self.exact);

@@ -7,12 +7,13 @@ use crate::output::{self, Field, Format, percent_text};
 use crate::progress::Progress;
 use crate::rows;
 use lanewise::table::{OpInfo, RowOpInfo};
-use lanewise::{Isa, with_isa};
+use lanewise::{Element, Isa, bf16, f16, with_isa};
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// One measurement.
+#[derive(Clone, Debug)]
 pub struct BenchRow {
     /// The function (row-wise ones: `softmax (rows)`), or `memcpy`.
     pub name: String,
@@ -24,7 +25,7 @@ pub struct BenchRow {
     pub n: usize,
     /// Median throughput, 10^9 elements per second.
     pub gelem_s: f64,
-    /// memcpy of `n` elements of `dtype`, same unit.
+    /// memcpy of `n` elements of `dtype` (the same bytes), same unit.
     pub memcpy_gelem_s: f64,
 }
 
@@ -77,6 +78,11 @@ pub fn inputs(n: usize) -> Vec<f32> {
         .collect()
 }
 
+/// [`inputs`] rounded to a half type (the criterion benches' half inputs).
+fn narrow<T: Element>(n: usize) -> Vec<T> {
+    inputs(n).into_iter().map(T::from_f32).collect()
+}
+
 /// Median seconds per call of `f` over `repeats` timed repeats, each long enough (about
 /// 5 ms, at least one call) for the clock to resolve it, after one warm-up call that also
 /// calibrates. Calls slower than 0.1 s (the scalar level on large sizes) get 3 repeats at
@@ -122,9 +128,13 @@ pub struct Plan {
 
 /// Measures every size × dtype: memcpy first, then every function × ISA.
 pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
-    let cells = plan.sizes.len()
-        * (plan.dtypes.len() * (1 + plan.ops.len() * plan.isas.len())
-            + plan.row_ops.len() * plan.isas.len());
+    let row_cells = if plan.dtypes.contains(&Dtype::F32) {
+        plan.row_ops.len() * plan.isas.len()
+    } else {
+        0
+    };
+    let cells =
+        plan.sizes.len() * (plan.dtypes.len() * (1 + plan.ops.len() * plan.isas.len()) + row_cells);
     let progress = Progress::new(cells as u64, show_progress);
     let mut rows = Vec::new();
     for &n in &plan.sizes {
@@ -140,6 +150,20 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
                     let x = inputs(n);
                     let memcpy = one.run(&x, |op, x, y, p| (op.run)(x, y, p), &mut rows);
                     one.run_rows(&x, memcpy, &mut rows);
+                }
+                Dtype::F16 => {
+                    one.run(
+                        &narrow::<f16>(n),
+                        |op, x, y, p| op.run_as(x, y, p),
+                        &mut rows,
+                    );
+                }
+                Dtype::Bf16 => {
+                    one.run(
+                        &narrow::<bf16>(n),
+                        |op, x, y, p| op.run_as(x, y, p),
+                        &mut rows,
+                    );
                 }
             }
         }

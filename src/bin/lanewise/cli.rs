@@ -18,8 +18,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The quick report: chosen ISA, sampled ULP errors of every function on every ISA, and
-    /// throughput at n = 4096 and 1M on the best ISA (well under a minute).
+    /// The quick report: chosen ISA, sampled ULP errors of every function on every ISA, one
+    /// line on the exhaustive f16/bf16 sweeps, and throughput at n = 4096 and 1M on the best
+    /// ISA (well under a minute).
     Report(ReportArgs),
     /// ULP error against the f64 references, per function × ISA × dtype. Exits with status 1
     /// when a published bound is exceeded or two ISAs disagree on an output bit.
@@ -29,7 +30,8 @@ pub enum Command {
     /// Throughput (Gelem/s) per function × ISA × dtype × size, one thread, with memcpy of
     /// the same size as the roofline.
     Bench(BenchArgs),
-    /// The README's function/bound table and speed table (print, check or rewrite them).
+    /// The README's generated tables: function/bound, speed, f16/bf16 accuracy and f16/bf16
+    /// speed (print, check or rewrite them).
     Readme(ReadmeArgs),
 }
 
@@ -43,7 +45,8 @@ pub struct Select {
     /// Instruction sets (scalar, avx2, avx512, neon, or `all`); default: all this machine has.
     #[arg(long, value_delimiter = ',')]
     pub isa: Vec<String>,
-    /// Element types.
+    /// Element types (f32, f16, bf16; comma-separated or repeated). Row-wise functions run
+    /// on f32 only.
     #[arg(long, value_delimiter = ',', default_value = "f32")]
     pub dtype: Vec<Dtype>,
 }
@@ -65,7 +68,7 @@ pub struct UlpArgs {
     #[command(flatten)]
     pub select: Select,
     /// f32: check every STEP-th bit pattern (1 = all 2^32 inputs, minutes per function and
-    /// ISA).
+    /// ISA). f16 and bf16 are always exhaustive (all 65,536 inputs, whatever STEP).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub step: u64,
     /// Worker threads (default: every core).
@@ -133,11 +136,11 @@ pub struct ReportArgs {
 /// Arguments of `readme`.
 #[derive(Debug, Args)]
 pub struct ReadmeArgs {
-    /// Check that FILE's function/bound table matches the table of operations (exit 1 if
-    /// not); measures nothing.
+    /// Check that FILE's function/bound table and f16/bf16 accuracy table match the table of
+    /// operations (exit 1 if not); measures nothing.
     #[arg(long, value_name = "FILE", conflicts_with = "update")]
     pub check: Option<PathBuf>,
-    /// Rewrite both tables in FILE between their markers.
+    /// Rewrite every generated table in FILE between its markers.
     #[arg(long, value_name = "FILE")]
     pub update: Option<PathBuf>,
 }

@@ -1,14 +1,16 @@
-//! `lanewise readme`: the README's function/bound table and speed table, generated from
-//! the table of operations and from measurements; `--check` compares a README's bound
-//! table with the table of operations, `--update` rewrites both tables in place.
+//! `lanewise readme`: the README's generated tables — the function/bound table (f32), the
+//! speed table, and the f16/bf16 accuracy and speed tables — from the table of operations
+//! and from measurements; `--check` compares a README's bound and half-accuracy tables with
+//! the table of operations, `--update` rewrites every table in place.
 
-use crate::bench;
-use crate::cli::ReadmeArgs;
+use crate::bench::{self, BenchRow};
+use crate::cli::{ReadmeArgs, size_name};
 use crate::dtype::Dtype;
-use crate::output::ulp_text;
-use lanewise::Isa;
+use crate::output::{percent_text, ulp_text};
+use crate::ulp::{self, UlpRow};
 use lanewise::accuracy::{sweep, sweep_len};
 use lanewise::table::{OPS, OpInfo};
+use lanewise::{Element, Isa, bf16, f16};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -23,6 +25,17 @@ struct Section {
 impl Section {
     const BOUNDS: Section = Section { name: "bounds" };
     const SPEED: Section = Section { name: "speed" };
+    const HALF_ACCURACY: Section = Section {
+        name: "half accuracy",
+    };
+    const HALF_SPEED: Section = Section { name: "half speed" };
+    /// Every section, in the order `--update` reports them.
+    const ALL: [Section; 4] = [
+        Section::BOUNDS,
+        Section::SPEED,
+        Section::HALF_ACCURACY,
+        Section::HALF_SPEED,
+    ];
 
     fn begin(&self) -> String {
         format!(
@@ -74,7 +87,7 @@ fn table_cells(op: &OpInfo) -> Vec<String> {
         names(op.flax),
         params,
     ];
-    cells.extend(Dtype::ALL.iter().map(|d| d.bound(op).to_string()));
+    cells.push(Dtype::F32.bound(op).to_string());
     cells
 }
 
@@ -86,7 +99,7 @@ fn table_headers() -> Vec<String> {
         "Flax / JAX".to_string(),
         "params (default)".to_string(),
     ];
-    h.extend(Dtype::ALL.iter().map(|d| format!("bound {}", d.name())));
+    h.push(format!("bound {}", Dtype::F32.name()));
     h
 }
 
@@ -101,10 +114,7 @@ pub fn bounds_table() -> String {
     let mut h = table_headers();
     h.push(format!("max ulp, {} f32 sample", sweep_len(SAMPLE_STEP)));
     let mut out = row(&h) + "\n";
-    out += &format!(
-        "|---|---|---|---|{}---:|\n",
-        "---:|".repeat(Dtype::ALL.len())
-    );
+    out += "|---|---|---|---|---:|---:|\n";
     for op in OPS {
         let (st, _) = sweep(op, &op.defaults(), isa, SAMPLE_STEP, 2, &|_, _| {})
             .expect("the best ISA is available");
@@ -115,24 +125,205 @@ pub fn bounds_table() -> String {
     out
 }
 
-/// The speed table: every function on the best ISA at n = 4096 and 16M, with memcpy.
-pub fn speed_table() -> String {
-    let plan = bench::Plan {
-        ops: OPS.iter().collect(),
-        row_ops: Vec::new(),
-        isas: vec![Isa::best()],
-        dtypes: Dtype::ALL.to_vec(),
-        sizes: vec![4096, 16 << 20],
-        repeats: 11,
-    };
-    let rows = bench::measure(&plan, true);
-    bench::render(&rows, crate::output::Format::Markdown, plan.repeats)
+/// The sizes of the speed tables.
+const SPEED_SIZES: [usize; 2] = [4096, 16 << 20];
+
+/// Every function on the best ISA at the sizes of the speed tables, in every dtype, with
+/// memcpy (one bench run feeds both speed tables). One function at a time, its three dtypes
+/// back to back, so that a change of machine load between them does not skew the ratios.
+pub fn speed_rows() -> Vec<BenchRow> {
+    let mut rows: Vec<BenchRow> = Vec::new();
+    for op in OPS {
+        let plan = bench::Plan {
+            ops: vec![op],
+            row_ops: Vec::new(),
+            isas: vec![Isa::best()],
+            dtypes: Dtype::ALL.to_vec(),
+            sizes: SPEED_SIZES.to_vec(),
+            repeats: 11,
+        };
+        for r in bench::measure(&plan, true) {
+            let seen = |q: &BenchRow| q.name == r.name && q.dtype == r.dtype && q.n == r.n;
+            if !rows.iter().any(seen) {
+                rows.push(r);
+            }
+        }
+    }
+    rows
 }
 
-/// Differences between the bound table in `doc` and the table of operations (the columns
-/// the table of operations fills; measured columns are not compared).
+/// The speed table: the f32 rows of `rows`, with memcpy.
+pub fn speed_table(rows: &[BenchRow]) -> String {
+    let f32_rows: Vec<BenchRow> = rows
+        .iter()
+        .filter(|r| r.dtype == Dtype::F32)
+        .cloned()
+        .collect();
+    bench::render(&f32_rows, crate::output::Format::Markdown, 11)
+}
+
+/// The half speed table: Gelem/s of every function in f32, f16 and bf16 at each size, and
+/// the half/f32 ratios (memcpy first: the same bytes, so half types move twice the elements).
+pub fn half_speed_table(rows: &[BenchRow]) -> String {
+    let gelem = |name: &str, dtype: Dtype, n: usize| {
+        rows.iter()
+            .find(|r| r.name == name && r.dtype == dtype && r.n == n)
+            .map(|r| r.gelem_s)
+    };
+    let mut out = String::from("| function |");
+    for n in SPEED_SIZES {
+        out += &format!(
+            " f32, n = {} | f16 | bf16 | f16/f32 | bf16/f32 |",
+            size_name(n)
+        );
+    }
+    out += &format!("\n|---|{}\n", "---:|".repeat(5 * SPEED_SIZES.len()));
+    let names = std::iter::once("memcpy").chain(OPS.iter().map(|o| o.name));
+    for name in names {
+        out += &format!("| {name} |");
+        for n in SPEED_SIZES {
+            let [a, h, b] = Dtype::ALL.map(|d| gelem(name, d, n));
+            let cell = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.2}"));
+            let ratio = |v: Option<f64>| match (v, a) {
+                (Some(v), Some(a)) => format!("{:.2}", v / a),
+                _ => "—".to_string(),
+            };
+            out += &format!(
+                " {} | {} | {} | {} | {} |",
+                cell(a),
+                cell(h),
+                cell(b),
+                ratio(h),
+                ratio(b)
+            );
+        }
+        out += "\n";
+    }
+    out + &format!(
+        "\nGelem/s on {}, median of 11 repeats, one thread, the same inputs in [−10, 10] \
+         rounded to each type; ratios: half Gelem/s over f32 Gelem/s (issue 4's targets: \
+         ≥ 1 at n = 4096, ≥ 1.8 at n = 16M).\n",
+        Isa::best()
+    )
+}
+
+/// The cells of an operation's half-accuracy row that come from the table of operations.
+fn half_cells(op: &OpInfo) -> Vec<String> {
+    vec![format!("`{}`", op.name), Dtype::F16.bound(op).to_string()]
+}
+
+/// The header cells that [`half_cells`] fills.
+fn half_headers() -> Vec<String> {
+    vec!["function".to_string(), "bound (half ulps)".to_string()]
+}
+
+/// The f16/bf16 accuracy table: all 65,536 inputs of each half type on every ISA of this
+/// machine; per function the worst ISA's max error and share of correctly rounded outputs,
+/// whether every ISA gave the same bits, and how many outputs plainly rounding the f32
+/// result would get wrong (what resolving near-midpoint lanes from the f64 reference fixes).
+pub fn half_accuracy_table() -> String {
+    let isas = Isa::available();
+    let plan = ulp::Plan {
+        ops: OPS.iter().collect(),
+        isas: isas.clone(),
+        dtypes: Dtype::HALVES.to_vec(),
+        step: 1,
+        threads: 1,
+    };
+    let rows = ulp::measure(&plan, true);
+    let mut h = half_headers();
+    for d in Dtype::HALVES {
+        h.push(format!("{d} max ulp", d = d.name()));
+        h.push(format!("{d} correctly rounded", d = d.name()));
+    }
+    h.push("same bits on every ISA".to_string());
+    h.push("f32 result rounded: misrounded f16 / bf16".to_string());
+    let mut out = row(&h) + "\n";
+    out += &format!(
+        "|---|---:|{}:---:|---:|\n",
+        "---:|".repeat(2 * Dtype::HALVES.len())
+    );
+    for op in OPS {
+        let mut cells = half_cells(op);
+        let mut same = true;
+        for d in Dtype::HALVES {
+            let mine: Vec<&UlpRow> = rows
+                .iter()
+                .filter(|r| r.op.name == op.name && r.dtype == d)
+                .collect();
+            same &= mine.iter().all(|r| r.same_bits != Some(false));
+            let max = mine.iter().map(|r| r.stats.max_ulp).fold(0.0, f64::max);
+            let cr = mine
+                .iter()
+                .map(|r| r.stats.correctly_rounded_fraction())
+                .fold(1.0, f64::min);
+            cells.push(ulp_text(max));
+            cells.push(percent_text(cr));
+        }
+        cells.push(if same { "yes" } else { "**NO**" }.to_string());
+        cells.push(format!(
+            "{} / {}",
+            naive_misses::<f16>(op),
+            naive_misses::<bf16>(op)
+        ));
+        out += &(row(&cells) + "\n");
+    }
+    out + &format!(
+        "\nAll 65,536 inputs per function and type on {} (worst ISA shown), errors in ulps of \
+         the half type against the f64 reference; *correctly rounded*: the output equals the \
+         reference rounded once to the type.\n",
+        isas.iter().map(|i| i.name()).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// Outputs (of all 65,536 inputs of `T`) that rounding `op`'s f32 result to `T` gets wrong.
+fn naive_misses<T: Element>(op: &OpInfo) -> usize {
+    let p = op.defaults();
+    let p64: Vec<f64> = p.iter().map(|&v| v as f64).collect();
+    let x: Vec<f32> = (0..=u16::MAX)
+        .map(|b| bytemuck::cast::<u16, T>(b).to_f32())
+        .collect();
+    let mut y = vec![0.0f32; x.len()];
+    (op.run)(&x, &mut y, &p);
+    let bits = |v: T| bytemuck::cast::<T, u16>(v);
+    x.iter()
+        .zip(&y)
+        .filter(|&(&xi, &yi)| {
+            let want = T::from_f64_rounded(op.reference(xi as f64, &p64));
+            let got = T::from_f32(yi);
+            !(want.to_f32().is_nan() && got.to_f32().is_nan()) && bits(want) != bits(got)
+        })
+        .count()
+}
+
+/// Differences between the README's generated tables in `doc` and the table of operations:
+/// the bound table's columns that the table of operations fills, and the half-accuracy
+/// table's function and bound columns (measured columns are not compared).
 pub fn check(doc: &str) -> Vec<String> {
-    let text = match Section::BOUNDS.find(doc) {
+    let mut problems = check_table(
+        doc,
+        &Section::BOUNDS,
+        &table_headers(),
+        OPS.iter().map(table_cells),
+    );
+    problems.extend(check_table(
+        doc,
+        &Section::HALF_ACCURACY,
+        &half_headers(),
+        OPS.iter().map(half_cells),
+    ));
+    problems
+}
+
+/// Differences between the table of `section` in `doc` and the leading cells it should
+/// start with: `want_header`, then one row per item of `want_rows`, in order.
+fn check_table(
+    doc: &str,
+    section: &Section,
+    want_header: &[String],
+    want_rows: impl ExactSizeIterator<Item = Vec<String>>,
+) -> Vec<String> {
+    let text = match section.find(doc) {
         Ok((_, _, t)) => t,
         Err(e) => return vec![e],
     };
@@ -147,29 +338,35 @@ pub fn check(doc: &str) -> Vec<String> {
             .map(|c| c.trim().to_string())
             .collect()
     };
+    let name = section.name;
     let mut problems = Vec::new();
-    let want_header = table_headers();
     match lines.first() {
-        Some(h) if cells(h).starts_with(&want_header) => {}
-        Some(h) => problems.push(format!("header {h:?} does not start with {want_header:?}")),
-        None => return vec!["the bound table is empty".to_string()],
+        Some(h) if cells(h).starts_with(want_header) => {}
+        Some(h) => problems.push(format!(
+            "{name} table: header {h:?} does not start with {want_header:?}"
+        )),
+        None => return vec![format!("the {name} table is empty")],
     }
     let body: Vec<Vec<String>> = lines.iter().skip(2).map(|l| cells(l)).collect();
-    for (i, op) in OPS.iter().enumerate() {
-        let want = table_cells(op);
+    let count = want_rows.len();
+    for (i, want) in want_rows.enumerate() {
         match body.get(i) {
             Some(got) if got.starts_with(&want) => {}
             Some(got) => problems.push(format!(
-                "row {}: README has {:?}, the table of operations gives {:?}",
+                "{name} table, row {}: README has {:?}, the table of operations gives {:?}",
                 i + 1,
                 &got[..got.len().min(want.len())],
                 want
             )),
-            None => problems.push(format!("row {}: `{}` is missing", i + 1, op.name)),
+            None => problems.push(format!(
+                "{name} table, row {}: {} is missing",
+                i + 1,
+                want[0]
+            )),
         }
     }
-    for extra in body.iter().skip(OPS.len()) {
-        problems.push(format!("extra row {:?}", extra.first()));
+    for extra in body.iter().skip(count) {
+        problems.push(format!("{name} table: extra row {:?}", extra.first()));
     }
     problems
 }
@@ -193,30 +390,44 @@ pub fn run(args: &ReadmeArgs) -> Result<ExitCode, String> {
         }
         if problems.is_empty() {
             println!(
-                "{}: the bound table matches the table of operations ({} functions)",
+                "{}: the bound and half-accuracy tables match the table of operations ({} \
+                 functions)",
                 path.display(),
                 OPS.len()
             );
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!(
-            "regenerate it with `lanewise readme --update {}`",
+            "regenerate them with `lanewise readme --update {}`",
             path.display()
         );
         return Ok(ExitCode::from(1));
     }
     let bounds = bounds_table();
-    let speed = speed_table();
+    let half_accuracy = half_accuracy_table();
+    let speed = speed_rows();
+    let tables = [
+        bounds,
+        speed_table(&speed),
+        half_accuracy,
+        half_speed_table(&speed),
+    ];
     match &args.update {
         Some(path) => {
-            let doc = read(path)?;
-            let doc = replace(&doc, &Section::BOUNDS, &bounds)?;
-            let doc = replace(&doc, &Section::SPEED, &speed)?;
+            let mut doc = read(path)?;
+            for (s, t) in Section::ALL.iter().zip(&tables) {
+                doc = replace(&doc, s, t)?;
+            }
             std::fs::write(path, doc).map_err(|e| format!("{}: {e}", path.display()))?;
-            println!("updated the bound and speed tables of {}", path.display());
+            let names: Vec<&str> = Section::ALL.iter().map(|s| s.name).collect();
+            println!(
+                "updated the {} tables of {}",
+                names.join(", "),
+                path.display()
+            );
         }
         None => {
-            for (s, t) in [(Section::BOUNDS, &bounds), (Section::SPEED, &speed)] {
+            for (s, t) in Section::ALL.iter().zip(&tables) {
                 println!("{}\n{t}{}\n", s.begin(), s.end());
             }
         }
@@ -228,18 +439,33 @@ pub fn run(args: &ReadmeArgs) -> Result<ExitCode, String> {
 mod tests {
     use super::*;
 
-    fn doc(table: &str) -> String {
+    /// A document with `table` as its bound table and `half` as its half-accuracy table.
+    fn doc2(table: &str, half: &str) -> String {
         format!(
-            "intro\n{}\n{table}{}\nrest\n",
+            "intro\n{}\n{table}{}\nmiddle\n{}\n{half}{}\nrest\n",
             Section::BOUNDS.begin(),
-            Section::BOUNDS.end()
+            Section::BOUNDS.end(),
+            Section::HALF_ACCURACY.begin(),
+            Section::HALF_ACCURACY.end()
         )
+    }
+
+    fn doc(table: &str) -> String {
+        doc2(table, &generated_half())
     }
 
     fn generated() -> String {
         let mut t = row(&table_headers()) + "\n|---|\n";
         for op in OPS {
             t += &(row(&table_cells(op)) + " 0.5 |\n");
+        }
+        t
+    }
+
+    fn generated_half() -> String {
+        let mut t = row(&half_headers()) + " f16 max ulp |\n|---|\n";
+        for op in OPS {
+            t += &(row(&half_cells(op)) + " 0.500 |\n");
         }
         t
     }
@@ -266,6 +492,54 @@ mod tests {
             .collect();
         assert!(check(&doc(&cut))[0].contains("missing"));
         assert!(check("no markers")[0].contains("no line"));
+    }
+
+    #[test]
+    fn check_reads_the_half_table() {
+        // relu is exact (bound 0 in every type); a README claiming 0.5 disagrees.
+        let h = generated_half().replace("| `relu` | 0 |", "| `relu` | 0.5 |");
+        let p = check(&doc2(&generated(), &h));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].contains("half accuracy") && p[0].contains("relu"),
+            "{p:?}"
+        );
+        let missing = format!(
+            "intro\n{}\n{}{}\n",
+            Section::BOUNDS.begin(),
+            generated(),
+            Section::BOUNDS.end()
+        );
+        let p = check(&missing);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("half accuracy: begin"), "{p:?}");
+    }
+
+    #[test]
+    fn half_speed_table_has_ratios() {
+        let r = |name: &str, dtype, n, g| BenchRow {
+            name: name.to_string(),
+            isa: None,
+            dtype,
+            n,
+            gelem_s: g,
+            memcpy_gelem_s: 1.0,
+        };
+        let mut rows = Vec::new();
+        for n in SPEED_SIZES {
+            rows.push(r("exp", Dtype::F32, n, 1.0));
+            rows.push(r("exp", Dtype::F16, n, 2.0));
+            rows.push(r("exp", Dtype::Bf16, n, 0.5));
+        }
+        let t = half_speed_table(&rows);
+        assert!(t.starts_with("| function | f32, n = 4096 | f16 | bf16 | f16/f32 | bf16/f32 |"));
+        assert!(
+            t.contains(
+                "| exp | 1.00 | 2.00 | 0.50 | 2.00 | 0.50 | 1.00 | 2.00 | 0.50 | 2.00 | 0.50 |"
+            ),
+            "{t}"
+        );
+        assert!(t.contains("| relu | — |"), "{t}");
     }
 
     #[test]

@@ -56,6 +56,21 @@ fn accuracy_rows(rows: &[UlpRow]) -> Vec<Vec<Field>> {
         .collect()
 }
 
+/// One line on the exhaustive half-type sweeps: outputs correctly rounded, the largest
+/// error, and whether every ISA gave the same bits.
+fn half_summary(rows: &[UlpRow]) -> String {
+    let count: u64 = rows.iter().map(|r| r.stats.count).sum();
+    let rounded: u64 = rows.iter().map(|r| r.stats.correctly_rounded).sum();
+    let max = rows.iter().map(|r| r.stats.max_ulp).fold(0.0, f64::max);
+    let same = rows.iter().all(|r| r.same_bits != Some(false));
+    format!(
+        "**f16 / bf16** (all 65,536 inputs of each, every function and ISA): {rounded} of \
+         {count} outputs correctly rounded, max {} half ulp, same bits on every ISA: {}.",
+        ulp_text(max),
+        if same { "yes" } else { "NO" }
+    )
+}
+
 /// Runs `lanewise report`.
 pub fn run(args: &ReportArgs) -> Result<ExitCode, String> {
     let isas = Isa::available();
@@ -87,6 +102,13 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, String> {
         "\nErrors in f32 ulps against the f64 references. All 2^32 inputs: `lanewise ulp` \
          (see docs/accuracy.md).\n"
     );
+    let half_plan = ulp::Plan {
+        dtypes: Dtype::HALVES.to_vec(),
+        step: 1,
+        ..plan
+    };
+    let half_rows = ulp::measure(&half_plan, true);
+    println!("{}\n", half_summary(&half_rows));
     let bench_plan = bench::Plan {
         ops: OPS.iter().collect(),
         row_ops: Vec::new(),
@@ -102,5 +124,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, String> {
         bench::render(&bench_rows, Format::Markdown, bench_plan.repeats)
     );
     println!("\nEvery size, ISA and dtype: `lanewise bench`.");
-    Ok(ulp::report_failures(&ulp::failures(&rows, 1.0)))
+    let mut failed = ulp::failures(&rows, 1.0);
+    failed.extend(ulp::failures(&half_rows, 1.0));
+    Ok(ulp::report_failures(&failed))
 }

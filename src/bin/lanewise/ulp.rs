@@ -6,10 +6,10 @@ use crate::dtype::Dtype;
 use crate::output::{self, Field, Format, input_text, percent_text, ulp_text};
 use crate::progress::{Progress, format_duration};
 use crate::rows::{self, RowResult};
-use lanewise::Isa;
 use lanewise::accuracy::rows::adversarial_rows;
-use lanewise::accuracy::{SWEEP_CHUNK, Stats, sweep, sweep_len};
+use lanewise::accuracy::{SWEEP_CHUNK, Stats, halves, sweep, sweep_len};
 use lanewise::table::OpInfo;
+use lanewise::{Element, Isa, bf16, f16};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -31,6 +31,7 @@ impl Plan {
     fn chunks(&self, dtype: Dtype) -> u64 {
         match dtype {
             Dtype::F32 => sweep_len(self.step).div_ceil(SWEEP_CHUNK),
+            Dtype::F16 | Dtype::Bf16 => 1,
         }
     }
 }
@@ -74,6 +75,18 @@ impl UlpRow {
                 self.stats.worst_input,
                 self.stats.worst_input.to_bits(),
                 self.bound * scale
+            ))
+        } else if self.dtype.correctly_rounded()
+            && (self.stats.correctly_rounded < self.stats.count
+                || self.stats.special_mismatches > 0)
+        {
+            Some(format!(
+                "{what}: {} of {} outputs are not the correctly rounded true value \
+                 ({} special mismatches), which the crate promises for {}",
+                self.stats.count - self.stats.correctly_rounded,
+                self.stats.count,
+                self.stats.special_mismatches,
+                self.dtype.name()
             ))
         } else if self.same_bits == Some(false) {
             Some(format!(
@@ -193,6 +206,8 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<UlpRow> {
                         })
                         .expect("the instruction sets were checked when parsed")
                     }
+                    Dtype::F16 => half_stats::<f16>(op, isa, &progress),
+                    Dtype::Bf16 => half_stats::<bf16>(op, isa, &progress),
                 };
                 let same_bits = match first_hash {
                     None => {
@@ -217,6 +232,14 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<UlpRow> {
     }
     progress.finish();
     rows
+}
+
+/// All 65,536 inputs of a half type.
+fn half_stats<T: Element>(op: &OpInfo, isa: Isa, progress: &Progress) -> (Stats, u64) {
+    let r = halves::stats::<T>(op, &op.defaults(), isa)
+        .expect("the instruction sets were checked when parsed");
+    progress.add(1);
+    r
 }
 
 /// Every failing row's message (bound exceeded, or bits that differ between ISAs).
@@ -397,6 +420,55 @@ mod tests {
         assert_eq!(failures(&[row(0.9, None)], 0.5).len(), 1);
         assert_eq!(failures(&[row(0.9, Some(false))], 1.0).len(), 1);
         assert_eq!(failures(&[row(f64::INFINITY, None)], 1e9).len(), 1);
+    }
+
+    #[test]
+    fn half_rows_must_be_correctly_rounded() {
+        let half = |correctly_rounded, special_mismatches| UlpRow {
+            dtype: Dtype::F16,
+            bound: 0.5,
+            exhaustive: true,
+            stats: Stats {
+                count: 65536,
+                max_ulp: 0.5,
+                correctly_rounded,
+                special_mismatches,
+                ..Stats::default()
+            },
+            ..row(0.5, None)
+        };
+        assert!(failures(&[half(65536, 0)], 1.0).is_empty());
+        // Within 0.5 ulp but misrounded (an exact midpoint rounded the wrong way).
+        let f = failures(&[half(65535, 0)], 1.0);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].contains("exp on scalar (f16): 1 of 65536 outputs"),
+            "{f:?}"
+        );
+        assert_eq!(failures(&[half(65536, 1)], 1.0).len(), 1);
+        // The f32 rows have no such promise.
+        let mut r = row(0.9, None);
+        r.stats.correctly_rounded = 3;
+        assert!(failures(&[r], 1.0).is_empty());
+    }
+
+    #[test]
+    fn measured_half_rows_pass_and_agree() {
+        let plan = Plan {
+            ops: cli::functions(&["sigmoid".into(), "relu".into()]).unwrap(),
+            isas: Isa::available(),
+            dtypes: vec![Dtype::F16, Dtype::Bf16],
+            step: 1 << 20, // ignored by the half types
+            threads: 1,
+        };
+        let rows = measure(&plan, false);
+        assert_eq!(rows.len(), 2 * 2 * plan.isas.len());
+        assert!(failures(&rows, 1.0).is_empty());
+        assert!(rows.iter().all(|r| r.stats.count == 65536 && r.exhaustive));
+        assert!(
+            rows.iter()
+                .all(|r| r.stats.correctly_rounded == r.stats.count)
+        );
     }
 
     #[test]
