@@ -64,14 +64,11 @@ impl Pending {
         unlikely();
         let flags = v.sel(m, v.splat(1.0), v.splat(0.0));
         let flags: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&flags));
-        // Make room before noting any lane of this vector: resolving in the middle of it
-        // would write lanes that its store (after this call) then overwrites, and where the
-        // batch fills depends on the vector width, so the bits would differ between ISAs.
-        if self.len + flags.len() > BATCH {
-            self.resolve::<O>(out, exact);
-        }
         for i in 0..flags.len().min(limit) {
             if flags[i] != 0.0 {
+                if self.len == BATCH {
+                    self.resolve::<O>(out, exact);
+                }
                 self.at[self.len] = at + i;
                 self.x[self.len] = I::widen_one(x[i]);
                 self.a[self.len] = a.map_or(0.0, |a| I::widen_one(a[i]));
