@@ -41,86 +41,92 @@ pub const SELU_LAMBDA: f64 = 1.050_700_987_355_480_5;
 /// The f64 reference of an elementwise function by table name, with its parameters.
 ///
 /// Returns `None` for a name that is not an elementwise function of the table.
+///
+/// ```
+/// assert_eq!(lanewise::reference::elementwise("relu", -2.0, &[]), Some(0.0));
+/// ```
 pub fn elementwise(name: &str, x: f64, p: &[f64]) -> Option<f64> {
-    let v = match name {
-        "relu" => relu(x),
-        "relu6" => relu6(x),
-        "relu2" => relu(x) * relu(x),
-        "leaky_relu" => {
-            if x >= 0.0 {
-                x
-            } else {
-                p[0] * x
-            }
-        }
-        "identity" => x,
-        "elu" => {
-            if x > 0.0 {
-                x
-            } else {
-                p[0] * libm::expm1(x)
-            }
-        }
-        "celu" => {
+    elementwise_fn(name).map(|f| f(x, p))
+}
+
+/// An elementwise reference: `f(x, params)`.
+pub type ReferenceFn = fn(f64, &[f64]) -> f64;
+
+/// The f64 reference of an elementwise function by table name, as a function of the input
+/// and the parameters: look it up once, call it for many inputs.
+///
+/// Returns `None` for a name that is not an elementwise function of the table.
+///
+/// ```
+/// let f = lanewise::reference::elementwise_fn("leaky_relu").unwrap();
+/// assert_eq!(f(-2.0, &[0.5]), -1.0);
+/// ```
+// Every arm takes the parameters; most functions have none.
+#[allow(unused_variables)]
+pub fn elementwise_fn(name: &str) -> Option<ReferenceFn> {
+    Some(match name {
+        "relu" => |x, p| relu(x),
+        "relu6" => |x, p| relu6(x),
+        "relu2" => |x, p| relu(x) * relu(x),
+        "leaky_relu" => |x, p| {
+            if x >= 0.0 { x } else { p[0] * x }
+        },
+        "identity" => |x, p| x,
+        "elu" => |x, p| {
+            if x > 0.0 { x } else { p[0] * libm::expm1(x) }
+        },
+        "celu" => |x, p| {
             if x > 0.0 {
                 x
             } else {
                 p[0] * libm::expm1(x / p[0]) + 0.0
             }
-        }
-        "selu" => {
+        },
+        "selu" => |x, p| {
             SELU_LAMBDA
                 * if x > 0.0 {
                     x
                 } else {
                     SELU_ALPHA * libm::expm1(x)
                 }
-        }
-        "sigmoid" => sigmoid(x),
-        "log_sigmoid" => -softplus(-x),
-        "softplus" => softplus(x),
-        "hard_sigmoid" => relu6(x + 3.0) / 6.0,
-        "hard_swish" => x * (relu6(x + 3.0) / 6.0),
-        "silu" => x * sigmoid(x),
-        "mish" => x * libm::tanh(softplus(x)),
-        "gelu" => 0.5 * x * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2),
-        "gelu_tanh" => {
+        },
+        "sigmoid" => |x, p| sigmoid(x),
+        "log_sigmoid" => |x, p| -softplus(-x),
+        "softplus" => |x, p| softplus(x),
+        "hard_sigmoid" => |x, p| relu6(x + 3.0) / 6.0,
+        "hard_swish" => |x, p| x * (relu6(x + 3.0) / 6.0),
+        "silu" => |x, p| x * sigmoid(x),
+        "mish" => |x, p| x * libm::tanh(softplus(x)),
+        "gelu" => |x, p| 0.5 * x * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2),
+        "gelu_tanh" => |x, p| {
             let u = (2.0 / core::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x);
             if x.is_infinite() {
                 if x > 0.0 { x } else { f64::NAN }
             } else {
                 x * sigmoid(2.0 * u)
             }
-        }
-        "gelu_fast" => x * sigmoid(1.702 * x),
-        "softsign" => x / (1.0 + x.abs()),
-        "tanh" => libm::tanh(x),
-        "hard_tanh" => {
+        },
+        "gelu_fast" => |x, p| x * sigmoid(1.702 * x),
+        "softsign" => |x, p| x / (1.0 + x.abs()),
+        "tanh" => |x, p| libm::tanh(x),
+        "hard_tanh" => |x, p| {
             let y = if x < p[0] { p[0] } else { x };
             if y > p[1] { p[1] } else { y }
-        }
-        "hard_shrink" => {
-            if x.abs() > p[0] {
-                x
-            } else {
-                0.0
-            }
-        }
-        "soft_shrink" => {
+        },
+        "hard_shrink" => |x, p| {
+            if x.abs() > p[0] { x } else { 0.0 }
+        },
+        "soft_shrink" => |x, p| {
             if x.abs() > p[0] {
                 if x == 0.0 { 0.0 } else { x - p[0].copysign(x) }
             } else {
                 0.0
             }
-        }
-        "step" => {
-            if x >= p[0] {
-                1.0
-            } else {
-                0.0
-            }
-        }
-        "sparse_plus" => {
+        },
+        "step" => |x, p| {
+            if x >= p[0] { 1.0 } else { 0.0 }
+        },
+        "sparse_plus" => |x, p| {
             if x <= -1.0 {
                 0.0
             } else if x >= 1.0 {
@@ -128,9 +134,9 @@ pub fn elementwise(name: &str, x: f64, p: &[f64]) -> Option<f64> {
             } else {
                 (x + 1.0) * (x + 1.0) / 4.0
             }
-        }
-        "sparse_sigmoid" => 0.5 * (x + 1.0).clamp(0.0, 2.0),
-        "squareplus" => {
+        },
+        "sparse_sigmoid" => |x, p| 0.5 * (x + 1.0).clamp(0.0, 2.0),
+        "squareplus" => |x, p| {
             let b = p[0];
             let r = (x * x + b).sqrt();
             if x == f64::NEG_INFINITY {
@@ -140,23 +146,22 @@ pub fn elementwise(name: &str, x: f64, p: &[f64]) -> Option<f64> {
             } else {
                 b / (2.0 * (r - x))
             }
-        }
-        "log1mexp" => {
+        },
+        "log1mexp" => |x, p| {
             if x < core::f64::consts::LN_2 {
                 libm::log(-libm::expm1(-x))
             } else {
                 libm::log1p(-libm::exp(-x))
             }
-        }
-        "exp" => libm::exp(x),
-        "expm1" => libm::expm1(x),
-        "log" => libm::log(x),
-        "log1p" => libm::log1p(x),
-        "erf" => libm::erf(x),
-        "erfc" => libm::erfc(x),
+        },
+        "exp" => |x, p| libm::exp(x),
+        "expm1" => |x, p| libm::expm1(x),
+        "log" => |x, p| libm::log(x),
+        "log1p" => |x, p| libm::log1p(x),
+        "erf" => |x, p| libm::erf(x),
+        "erfc" => |x, p| libm::erfc(x),
         _ => return None,
-    };
-    Some(v)
+    })
 }
 
 /// Error of an f32 result `y` against the true value `r`, in units of the f32 spacing at

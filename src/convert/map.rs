@@ -86,6 +86,8 @@ impl Pending {
         for (p, &q) in p.iter_mut().zip(exact.params) {
             *p = q as f64;
         }
+        let reference = crate::reference::elementwise_fn(exact.name)
+            .expect("every elementwise function has an f64 reference");
         for j in 0..self.len {
             let params = if exact.slope {
                 p[0] = self.a[j] as f64;
@@ -93,8 +95,7 @@ impl Pending {
             } else {
                 &p[..exact.params.len()]
             };
-            let r = crate::reference::elementwise(exact.name, self.x[j] as f64, params)
-                .expect("every elementwise function has an f64 reference");
+            let r = reference(self.x[j] as f64, params);
             out[self.at[j]] = O::from_f64(r);
         }
         self.len = 0;
