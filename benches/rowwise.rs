@@ -4,11 +4,14 @@
 //! * `rows4096/total4096`: every function on every ISA;
 //! * `rows4096/total{1M,16M}`: every function on the best ISA next to memcpy;
 //! * `axis/64x4096x16`: the softmax family over axis 1 of a [64, 4096, 16] tensor, next to
-//!   the same functions over contiguous rows of the same total.
+//!   the same functions over contiguous rows of the same total;
+//! * `rows_half/total{4096,16M}`: softmax, log_softmax and logsumexp on f32, f16 and bf16
+//!   rows back to back (best ISA), e.g.
+//!   `cargo bench --bench rowwise -- rows_half --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lanewise::table::{ROW_OPS, RowKind};
-use lanewise::{Axis, Isa, with_isa};
+use lanewise::{Axis, Element, Isa, bf16, f16, with_isa};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -132,5 +135,47 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// One function on rows of `T` (inputs the f32 inputs rounded to `T`).
+fn bench_as<T: Element>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    op: &lanewise::table::RowOpInfo,
+    axis: Axis,
+) {
+    let (x, out_len, axis) = prepare(op.kind, axis);
+    let x: Vec<T> = x.into_iter().map(T::from_f32).collect();
+    let mut y = vec![T::default(); out_len];
+    g.bench_function(format!("{}/{}", label(op), T::DTYPE), |b| {
+        b.iter(|| op.run_as(black_box(&x), &mut y, axis, None))
+    });
+}
+
+/// The softmax family on f32, f16 and bf16 rows of 4096, the three types back to back so
+/// that they see the same machine load.
+fn bench_half(c: &mut Criterion) {
+    for total in [ROW, 16 << 20] {
+        let name = if total == ROW {
+            "total4096"
+        } else {
+            "total16M"
+        };
+        let mut g = c.benchmark_group(format!("rows_half/{name}"));
+        g.throughput(Throughput::Elements(total as u64));
+        if total > ROW {
+            g.sample_size(10).measurement_time(Duration::from_secs(3));
+        } else {
+            g.measurement_time(Duration::from_secs(1))
+                .warm_up_time(Duration::from_millis(300));
+        }
+        let axis = Axis::new(total / ROW, ROW, 1);
+        for name in ["softmax", "log_softmax", "logsumexp"] {
+            let op = ROW_OPS.iter().find(|o| o.name == name).unwrap();
+            bench_as::<f32>(&mut g, op, axis);
+            bench_as::<f16>(&mut g, op, axis);
+            bench_as::<bf16>(&mut g, op, axis);
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench, bench_half);
 criterion_main!(benches);

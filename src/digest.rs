@@ -13,7 +13,9 @@
 //!
 //! Covered: every elementwise function of [`OPS`] at its defaults and at [`ALT_PARAMS`],
 //! PReLU per channel, and every row-wise function of [`ROW_OPS`](crate::table::ROW_OPS)
-//! over contiguous and strided rows, with and without a mask.
+//! over contiguous and strided rows, with and without a mask; then the same for f16 and
+//! bf16: every elementwise function over all 65,536 bit patterns (`all-f16`, `all-bf16`)
+//! and every row-wise function over the same rows rounded to the half type.
 //!
 //! ```
 //! use lanewise::digest;
@@ -45,7 +47,8 @@ pub struct Case {
     /// `name=value,…` (values in Rust's shortest round-trip form), or `-` when there are none.
     pub params: String,
     /// The input set: `unary-v1` ([`unary_inputs`]); `rows-v1` and `rows-v1-strided`
-    /// ([`rows_of_len`] for every length of [`ROW_LENS`]); `one-hot-v1[-strided]`.
+    /// ([`rows_of_len`] for every length of [`ROW_LENS`]); `one-hot-v1[-strided]`; `all-f16`
+    /// and `all-bf16` (every bit pattern of the half type).
     pub inputs: &'static str,
     run: Box<dyn Fn() -> Vec<u8> + Send + Sync>,
     input_bits: Option<fn() -> Vec<u32>>,
@@ -301,8 +304,18 @@ pub fn cases() -> Vec<Case> {
             });
         }
     }
+    for op in OPS {
+        for p in param_sets(op) {
+            cases.push(half_case::<crate::f16>(op, p.clone(), "all-f16"));
+            cases.push(half_case::<crate::bf16>(op, p, "all-bf16"));
+        }
+    }
     for op in crate::table::ROW_OPS {
-        cases.extend(row_cases(op));
+        cases.extend(row_cases::<f32>(op));
+    }
+    for op in crate::table::ROW_OPS {
+        cases.extend(row_cases::<crate::f16>(op));
+        cases.extend(row_cases::<crate::bf16>(op));
     }
     cases.push(Case {
         dtype: "f32",
@@ -322,6 +335,24 @@ pub fn cases() -> Vec<Case> {
         input_bits: Some(unary_bits),
     });
     cases
+}
+
+/// `op` at parameters `p` over every bit pattern of the 16-bit type `T` (input set
+/// `all-f16` / `all-bf16`).
+fn half_case<T: crate::Element>(op: &'static OpInfo, p: Vec<f32>, inputs: &'static str) -> Case {
+    Case {
+        dtype: T::DTYPE.name(),
+        function: op.name,
+        params: params_text(op, &p),
+        inputs,
+        run: Box::new(move || {
+            let x: Vec<T> = (0..=u16::MAX).map(bytemuck::cast).collect();
+            let mut y = vec![T::default(); x.len()];
+            chunked(&x, &mut y, |x, o| op.run_as(x, o, &p));
+            le_bytes(&y)
+        }),
+        input_bits: Some(|| (0..=u16::MAX as u32).collect()),
+    }
 }
 
 /// Row lengths of the input set `rows-v1`: around every vector width and the 16 virtual
@@ -389,8 +420,9 @@ const ONE_HOT: ([f32; 12], [usize; 4]) = (
 
 /// The cases of a row-wise function: every row of [`rows_of_len`] for every length of
 /// [`ROW_LENS`], contiguous (`rows-v1`) and strided with the rows interleaved
-/// (`rows-v1-strided`), unmasked and masked (where the function takes a mask).
-fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
+/// (`rows-v1-strided`), unmasked and masked (where the function takes a mask). For f16 and
+/// bf16 the inputs are those rows (and the one-hot indices) rounded to `T`.
+fn row_cases<T: crate::Element>(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
     use crate::Axis;
     use crate::table::RowKind;
     let params = if op.variant.is_empty() {
@@ -402,7 +434,7 @@ fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
     if op.kind == RowKind::Expand {
         for strided in [false, true] {
             cases.push(Case {
-                dtype: "f32",
+                dtype: T::DTYPE.name(),
                 function: op.name,
                 params: params.into(),
                 inputs: if strided {
@@ -412,6 +444,7 @@ fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
                 },
                 run: Box::new(move || {
                     let (idx, classes) = ONE_HOT;
+                    let idx = idx.map(T::from_f32);
                     let mut bytes = vec![];
                     for c in classes {
                         let k = idx.len();
@@ -420,8 +453,8 @@ fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
                         } else {
                             Axis::new(k, c, 1)
                         };
-                        let mut y = vec![0.0f32; axis.len()];
-                        (op.run)(&idx, &mut y, axis, None);
+                        let mut y = vec![T::default(); axis.len()];
+                        op.run_as(&idx, &mut y, axis, None);
                         bytes.extend(le_bytes(&y));
                     }
                     bytes
@@ -438,7 +471,7 @@ fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
                 continue;
             }
             cases.push(Case {
-                dtype: "f32",
+                dtype: T::DTYPE.name(),
                 function: op.name,
                 params: if masked {
                     format!("{params},mask").replace("-,", "")
@@ -464,11 +497,11 @@ fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
                         } else {
                             (Axis::new(k, n, 1), (n, 1))
                         };
-                        let mut x = vec![0.0f32; n * k];
+                        let mut x = vec![T::default(); n * k];
                         let mut mask = vec![true; n * k];
                         for (r, row) in rows.iter().enumerate() {
                             for (j, &v) in row.iter().enumerate() {
-                                x[r * at.0 + j * at.1] = v;
+                                x[r * at.0 + j * at.1] = T::from_f32(v);
                                 mask[r * at.0 + j * at.1] = row_mask(j);
                             }
                         }
@@ -477,8 +510,8 @@ fn row_cases(op: &'static crate::table::RowOpInfo) -> Vec<Case> {
                             RowKind::Split => axis.len() / 2,
                             _ => axis.len(),
                         };
-                        let mut y = vec![0.0f32; out_len];
-                        (op.run)(&x, &mut y, axis, masked.then_some(&mask[..]));
+                        let mut y = vec![T::default(); out_len];
+                        op.run_as(&x, &mut y, axis, masked.then_some(&mask[..]));
                         bytes.extend(le_bytes(&y));
                     }
                     bytes

@@ -379,6 +379,64 @@ pub enum RowKind {
 /// ```
 pub type RowRun = fn(&[f32], &mut [f32], crate::Axis, Option<&[bool]>);
 
+/// [`RowRun`] on rows of element type `T`.
+///
+/// ```
+/// let run: lanewise::table::RowRunAs<lanewise::f16> = lanewise::softmax_axis;
+/// let mut y = [lanewise::f16::ZERO; 2];
+/// run(&[lanewise::f16::ONE; 2], &mut y, lanewise::Axis::new(1, 2, 1), None);
+/// assert_eq!(y, [lanewise::f16::from_f32(0.5); 2]);
+/// ```
+pub type RowRunAs<T> = fn(&[T], &mut [T], crate::Axis, Option<&[bool]>);
+
+impl RowOpInfo {
+    /// The published bound for outputs of type `dtype`, in its ulps of `max(|r|, floor)`:
+    /// [`ulp_f32`](Self::ulp_f32) for f32; for f16/bf16 the f32 result (≤ B f32 ulps from
+    /// the true value) is rounded once, which adds half an ulp of the half type, and B f32
+    /// ulps are B·2^-(23 − m) of its ulps (m = 10 or 7 fraction bits): `0.5 + B·2^(m − 23)`
+    /// (0 for an exact function). The bound is for the true value on the row as given in the
+    /// half type (widened exactly).
+    ///
+    /// ```
+    /// use lanewise::{Dtype, table::ROW_OPS};
+    /// let softmax = &ROW_OPS[0];
+    /// assert_eq!(softmax.ulp_bound(Dtype::F32), 4.0);
+    /// assert_eq!(softmax.ulp_bound(Dtype::F16), 0.5 + 4.0 / 8192.0);
+    /// assert_eq!(softmax.ulp_bound(Dtype::Bf16), 0.5 + 4.0 / 65536.0);
+    /// ```
+    pub fn ulp_bound(&self, dtype: Dtype) -> f64 {
+        match dtype {
+            Dtype::F32 => self.ulp_f32,
+            _ if self.ulp_f32 == 0.0 => 0.0,
+            _ => 0.5 + self.ulp_f32 * 2f64.powi(dtype.mantissa_bits() - 23),
+        }
+    }
+
+    /// Runs the axis form on rows of any element type (`one_hot`: the input holds the class
+    /// indices as values of `T`).
+    ///
+    /// ```
+    /// use lanewise::{bf16, Axis, table::ROW_OPS};
+    /// let op = ROW_OPS.iter().find(|o| o.name == "logsumexp").unwrap();
+    /// let mut y = [bf16::ZERO];
+    /// op.run_as(&[bf16::ZERO; 2], &mut y, Axis::new(1, 2, 1), None);
+    /// assert_eq!(y[0], bf16::from_f32(core::f32::consts::LN_2));
+    /// ```
+    pub fn run_as<T: Element>(
+        &self,
+        x: &[T],
+        out: &mut [T],
+        axis: crate::Axis,
+        mask: Option<&[bool]>,
+    ) {
+        match T::DTYPE {
+            Dtype::F32 => (self.run)(cast_slice(x), cast_slice_mut(out), axis, mask),
+            Dtype::F16 => (self.run_f16)(cast_slice(x), cast_slice_mut(out), axis, mask),
+            Dtype::Bf16 => (self.run_bf16)(cast_slice(x), cast_slice_mut(out), axis, mask),
+        }
+    }
+}
+
 /// The f64 reference of one contiguous row with its mask.
 ///
 /// ```
@@ -420,11 +478,20 @@ pub struct RowOpInfo {
     pub floor: &'static str,
     /// Runs the axis form (`mask` for [`RowKind::Normalize`] and [`RowKind::Reduce`]).
     pub run: RowRun,
+    /// [`run`](Self::run) on f16 rows (f32 accumulation, one rounding per output).
+    pub run_f16: RowRunAs<f16>,
+    /// [`run`](Self::run) on bf16 rows.
+    pub run_bf16: RowRunAs<bf16>,
     /// The f64 reference of one contiguous row with its mask ([`RowKind::Expand`]: none).
     pub reference: Option<RowReference>,
 }
 
-fn standardize_stable(x: &[f32], out: &mut [f32], axis: crate::Axis, mask: Option<&[bool]>) {
+fn standardize_stable<T: Element>(
+    x: &[T],
+    out: &mut [T],
+    axis: crate::Axis,
+    mask: Option<&[bool]>,
+) {
     let opts = crate::StandardizeOptions {
         mask,
         algorithm: crate::Algorithm::Stable,
@@ -450,6 +517,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 4.0,
         floor: "0",
         run: crate::softmax_axis,
+        run_f16: crate::softmax_axis::<f16>,
+        run_bf16: crate::softmax_axis::<bf16>,
         reference: Some(crate::reference::rows::softmax),
     },
     RowOpInfo {
@@ -461,6 +530,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 4.0,
         floor: "0",
         run: crate::softmin_axis,
+        run_f16: crate::softmin_axis::<f16>,
+        run_bf16: crate::softmin_axis::<bf16>,
         reference: Some(crate::reference::rows::softmin),
     },
     RowOpInfo {
@@ -472,6 +543,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 2.5,
         floor: "0",
         run: crate::log_softmax_axis,
+        run_f16: crate::log_softmax_axis::<f16>,
+        run_bf16: crate::log_softmax_axis::<bf16>,
         reference: Some(crate::reference::rows::log_softmax),
     },
     RowOpInfo {
@@ -483,6 +556,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 2.5,
         floor: "log Σe^(x−m)",
         run: crate::logsumexp_axis,
+        run_f16: crate::logsumexp_axis::<f16>,
+        run_bf16: crate::logsumexp_axis::<bf16>,
         reference: Some(|x, m| vec![crate::reference::rows::logsumexp(x, m)]),
     },
     RowOpInfo {
@@ -494,6 +569,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 2.5,
         floor: "log n",
         run: crate::logmeanexp_axis,
+        run_f16: crate::logmeanexp_axis::<f16>,
+        run_bf16: crate::logmeanexp_axis::<bf16>,
         reference: Some(|x, m| vec![crate::reference::rows::logmeanexp(x, m)]),
     },
     RowOpInfo {
@@ -505,6 +582,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 1.0,
         floor: "2^-16 × the largest output of the row",
         run: crate::standardize_axis,
+        run_f16: crate::standardize_axis::<f16>,
+        run_bf16: crate::standardize_axis::<bf16>,
         reference: Some(|x, m| crate::reference::rows::standardize(x, m, None, None, 1e-5, true)),
     },
     RowOpInfo {
@@ -516,6 +595,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 1.0,
         floor: "2^-16 × the largest output of the row",
         run: standardize_stable,
+        run_f16: standardize_stable::<f16>,
+        run_bf16: standardize_stable::<bf16>,
         reference: Some(|x, m| crate::reference::rows::standardize(x, m, None, None, 1e-5, false)),
     },
     RowOpInfo {
@@ -527,6 +608,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 1.0,
         floor: "0",
         run: |x, o, a, _| crate::glu_axis(x, o, a),
+        run_f16: |x, o, a, _| crate::glu_axis(x, o, a),
+        run_bf16: |x, o, a, _| crate::glu_axis(x, o, a),
         reference: Some(|x, _| crate::reference::rows::glu(x)),
     },
     RowOpInfo {
@@ -538,6 +621,8 @@ pub static ROW_OPS: &[RowOpInfo] = &[
         ulp_f32: 0.0,
         floor: "0",
         run: |x, o, a, _| crate::one_hot_axis(x, o, a),
+        run_f16: |x, o, a, _| crate::one_hot_axis(x, o, a),
+        run_bf16: |x, o, a, _| crate::one_hot_axis(x, o, a),
         reference: None,
     },
 ];

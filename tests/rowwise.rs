@@ -277,7 +277,7 @@ fn panics_reduction_output_length() {
 #[test]
 #[should_panic(expected = "lanewise::softmin: row length is 0")]
 fn panics_zero_row() {
-    lanewise::softmin(&[], &mut [], 0);
+    lanewise::softmin::<f32>(&[], &mut [], 0);
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! reference, on one instruction set.
 
 use crate::Axis;
+use crate::dtype::Element;
 use crate::isa::{Isa, IsaError, with_isa};
-use crate::reference::rows::{RowRef, ulp_error_floor_f32};
+use crate::reference::rows::{RowRef, ulp_error_floor, ulp_error_floor_f32};
 use crate::table::{RowKind, RowOpInfo};
 
 /// A named test row with an optional mask.
@@ -248,7 +249,64 @@ pub fn check(op: &RowOpInfo, rows: &[TestRow], isa: Isa) -> Result<(RowStats, u6
             st.count += 1;
             if e > st.max_ulp || st.count == 1 {
                 st.max_ulp = e;
-                st.worst = format!("{}[{j}] = {yj:e}, want {:e}", t.name, rj.value);
+                st.worst = format!("{}[{j}] = {:e}, want {:e}", t.name, yj.to_f32(), rj.value);
+            }
+        }
+    }
+    Ok((st, hash))
+}
+
+/// [`check`] on rows of element type `T`: every row is first rounded to `T` (the reference
+/// is computed on the rounded row, widened exactly), `op` runs on `T` slices, and errors are
+/// in ulps of `T` ([`ulp_error_floor`]), to compare with
+/// [`RowOpInfo::ulp_bound`](crate::table::RowOpInfo::ulp_bound). The hash covers the
+/// output bits.
+///
+/// ```
+/// use lanewise::{Dtype, f16, accuracy::rows::{TestRow, check_as}};
+/// let op = lanewise::table::ROW_OPS.iter().find(|o| o.name == "softmax").unwrap();
+/// let rows = [TestRow { name: "r".into(), x: vec![0.0, -3.0, 1.5], mask: None }];
+/// let (st, _) = check_as::<f16>(op, &rows, lanewise::active_isa()).unwrap();
+/// assert!(st.max_ulp <= op.ulp_bound(Dtype::F16));
+/// ```
+pub fn check_as<T: Element>(
+    op: &RowOpInfo,
+    rows: &[TestRow],
+    isa: Isa,
+) -> Result<(RowStats, u64), IsaError> {
+    let mut st = RowStats::default();
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    let Some(reference) = op.reference else {
+        return Ok((st, hash));
+    };
+    for t in rows {
+        let n = t.x.len();
+        if op.kind == RowKind::Split && n % 2 == 1 {
+            continue;
+        }
+        let out_len = match op.kind {
+            RowKind::Reduce => 1,
+            RowKind::Split => n / 2,
+            _ => n,
+        };
+        let mask = t
+            .mask
+            .as_deref()
+            .filter(|_| matches!(op.kind, RowKind::Normalize | RowKind::Reduce));
+        let x: Vec<T> = t.x.iter().map(|&v| T::from_f32(v)).collect();
+        let xw: Vec<f32> = x.iter().map(|&v| v.to_f32()).collect();
+        let mut y = vec![T::default(); out_len];
+        with_isa(isa, || op.run_as(&x, &mut y, Axis::new(1, n, 1), mask))?;
+        let want: Vec<RowRef> = reference(&xw, mask);
+        for (j, (&yj, &rj)) in y.iter().zip(&want).enumerate() {
+            for &b in bytemuck::bytes_of(&yj) {
+                hash = (hash ^ b as u64).wrapping_mul(0x100_0000_01b3);
+            }
+            let e = ulp_error_floor(yj.to_f32() as f64, rj, T::DTYPE);
+            st.count += 1;
+            if e > st.max_ulp || st.count == 1 {
+                st.max_ulp = e;
+                st.worst = format!("{}[{j}] = {:e}, want {:e}", t.name, yj.to_f32(), rj.value);
             }
         }
     }

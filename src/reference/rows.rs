@@ -50,6 +50,36 @@ pub fn ulp_error_floor_f32(y: f32, r: RowRef) -> f64 {
     (y as f64 - r.value).abs() / 2f64.powi(e - 23)
 }
 
+/// Error of `y` against `r` in ulps of the format `dtype` of `max(|r.value|, r.floor)`
+/// (`ulp(s) = 2^(max(⌊log2 s⌋, min_exponent) − mantissa_bits)`); NaN/inf mismatches, and
+/// true values that round to ±inf in `dtype`, as [`Dtype::ulp_error`](crate::Dtype::ulp_error).
+/// For f32 this is [`ulp_error_floor_f32`].
+///
+/// ```
+/// use lanewise::{Dtype, reference::rows::{RowRef, ulp_error_floor}};
+/// let r = RowRef { value: 1.0 + 2f64.powi(-11), floor: 0.0 };
+/// assert_eq!(ulp_error_floor(1.0, r, Dtype::F16), 0.5);
+/// assert_eq!(ulp_error_floor(f64::INFINITY, RowRef { value: 7e4, floor: 0.0 }, Dtype::F16), 0.0);
+/// ```
+pub fn ulp_error_floor(y: f64, r: RowRef, dtype: crate::Dtype) -> f64 {
+    if r.value.is_nan()
+        || y.is_nan()
+        || r.value.is_infinite()
+        || y.is_infinite()
+        || dtype.round(r.value).is_infinite()
+    {
+        return dtype.ulp_error(y, r.value);
+    }
+    let scale = r.value.abs().max(r.floor);
+    let min = dtype.min_exponent();
+    let e = if scale == 0.0 {
+        min
+    } else {
+        (libm::frexp(scale).1 - 1).max(min)
+    };
+    (y - r.value).abs() / 2f64.powi(e - dtype.mantissa_bits())
+}
+
 /// Σ of f64 terms, sorted by magnitude, with Neumaier's compensation.
 ///
 /// ```

@@ -1,10 +1,11 @@
 //! GLU: split the axis in halves, `value · σ(gate)`.
 
-use super::layout::{Axis, check_arg};
-use crate::isa::dispatch;
+use super::layout::{Axis, Slot, check_arg, load, store};
+use crate::convert::{Io, WithIo, dispatch};
+use crate::dtype::Element;
 use crate::math::sigmoid::sigmoid_dd;
 use crate::simd::{F, V};
-use pulp::{Simd, WithSimd};
+use pulp::Simd;
 
 /// `a·σ(b)` rounded once (σ in double-f32, as silu).
 #[inline(always)]
@@ -13,30 +14,30 @@ fn glu_lane<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> F<S> {
     v.sel(v.eq(y, y), y, v.splat(f32::NAN))
 }
 
-struct Glu<'a> {
-    x: &'a [f32],
-    out: &'a mut [f32],
+struct Glu<'a, T> {
+    x: &'a [T],
+    out: &'a mut [T],
     /// Elements per half of one outer block (`len/2 · inner`).
     half: usize,
 }
 
-impl WithSimd for Glu<'_> {
+impl<T: Element> WithIo for Glu<'_, T> {
     type Output = ();
     #[inline(always)]
-    fn with_simd<S: Simd>(self, s: S) {
-        let v = V(s);
+    fn with_io<IO: Io>(self, io: IO) {
+        let v = V(io.simd());
+        let lanes = <IO::S as Simd>::F32_LANES;
         let h = self.half;
         for (xb, ob) in self.x.chunks_exact(2 * h).zip(self.out.chunks_exact_mut(h)) {
             let (a, b) = xb.split_at(h);
-            let (a_s, a_t) = S::as_simd_f32s(a);
-            let (b_s, b_t) = S::as_simd_f32s(b);
-            let (o_s, o_t) = S::as_mut_simd_f32s(ob);
-            for ((o, a), b) in o_s.iter_mut().zip(a_s).zip(b_s) {
-                *o = glu_lane(v, *a, *b);
-            }
-            if !a_t.is_empty() {
-                let y = glu_lane(v, s.partial_load_f32s(a_t), s.partial_load_f32s(b_t));
-                s.partial_store_f32s(o_t, y);
+            for off in (0..h).step_by(lanes) {
+                let s = Slot {
+                    off,
+                    n: (h - off).min(lanes),
+                    j: 0,
+                };
+                let y = glu_lane(v, load(io, a, s, 0.0), load(io, b, s, 0.0));
+                store(io, ob, s, y);
             }
         }
     }
@@ -47,7 +48,7 @@ impl WithSimd for Glu<'_> {
 /// `axis=-1`).
 ///
 /// Elementwise after the split, with the accuracy of [`silu`](crate::silu) (σ in
-/// double-f32, one rounding). `a = ±inf` with `b = −inf` gives NaN (inf·0), as in both
+/// double-f32, one rounding). f16/bf16 rows compute in f32 and round once to the half type. `a = ±inf` with `b = −inf` gives NaN (inf·0), as in both
 /// frameworks.
 ///
 /// # Panics
@@ -58,9 +59,13 @@ impl WithSimd for Glu<'_> {
 /// let mut y = [0.0f32; 2];
 /// lanewise::glu(&[3.0, -1.0, 0.0, f32::INFINITY], &mut y, 4);
 /// assert_eq!(y, [1.5, -1.0]);
+/// let x = [3.0f32, -1.0, 0.0, f32::INFINITY].map(lanewise::bf16::from_f32);
+/// let mut h = [lanewise::bf16::ZERO; 2];
+/// lanewise::glu(&x, &mut h, 4);
+/// assert_eq!(h.map(|v| v.to_f32()), [1.5, -1.0]);
 /// ```
 #[track_caller]
-pub fn glu(x: &[f32], out: &mut [f32], n: usize) {
+pub fn glu<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("glu", x.len(), n);
     run("glu", x, out, axis);
 }
@@ -79,12 +84,12 @@ pub fn glu(x: &[f32], out: &mut [f32], n: usize) {
 /// assert_eq!(y, [1.0, 4.0]);
 /// ```
 #[track_caller]
-pub fn glu_axis(x: &[f32], out: &mut [f32], axis: Axis) {
+pub fn glu_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis) {
     run("glu_axis", x, out, axis);
 }
 
 #[track_caller]
-fn run(name: &str, x: &[f32], out: &mut [f32], axis: Axis) {
+fn run<T: Element>(name: &str, x: &[T], out: &mut [T], axis: Axis) {
     axis.check(name, "input", x.len());
     assert!(
         axis.len.is_multiple_of(2),

@@ -1,11 +1,15 @@
 //! Where the rows lie: the `(outer, len, inner)` layout, the argument checks, and the walk
 //! over one group of rows in chunks of [`VLANES`] virtual lanes.
 //!
-//! This file is the only place that loads or stores row elements, so that other element
-//! types (f16/bf16) need only new load/store functions here.
+//! This file is the only place that loads or stores row elements: f32 directly, f16/bf16
+//! widened to f32 in registers on load and rounded once on store by the conversions of
+//! [`crate::convert`] (tails through a small stack buffer, as the elementwise driver does).
 
 use super::reduce::{Combine, tree};
+use crate::convert::{Bf16Bits, F16Bits, Format, Io};
+use crate::dtype::{Dtype, Element};
 use crate::simd::{F, M, V};
+use bytemuck::{cast_slice, cast_slice_mut};
 use pulp::Simd;
 
 /// Row elements are summed in this many virtual lanes (element `j` of a row goes to lane
@@ -152,11 +156,34 @@ pub(crate) fn check_arg(name: &str, what: &str, got: usize, want: usize) {
 }
 
 /// One vector slot of a chunk: `n` elements at `off` (0 ≤ n ≤ lanes); the other lanes are
-/// padding. `n == 0` also means the slot lies past the end of the row.
+/// padding. `n == 0` also means the slot lies past the end of the row. `j` is where the slot
+/// lies in a per-group f32 scratch of [`scratch_len`] elements (softmax keeps `e^{x−m}`
+/// there between its passes when the output is a half type).
 #[derive(Clone, Copy)]
 pub(crate) struct Slot {
     pub off: usize,
     pub n: usize,
+    pub j: usize,
+}
+
+impl Slot {
+    /// The same slot in the group's scratch.
+    #[inline(always)]
+    pub(crate) fn local(self) -> Slot {
+        Slot {
+            off: self.j,
+            ..self
+        }
+    }
+}
+
+/// f32 elements a per-group scratch needs for rows of `axis` (see [`Slot::j`]).
+pub(crate) fn scratch_len(axis: Axis) -> usize {
+    if axis.inner == 1 {
+        axis.len
+    } else {
+        axis.len * axis.inner.min(VLANES)
+    }
 }
 
 /// A group of rows processed together: one contiguous row, or up to `L` strided rows side
@@ -170,8 +197,8 @@ pub(crate) trait Walk: Copy {
     fn chunks(self) -> usize;
     /// Leading chunks whose every slot is a full vector.
     fn full_chunks<S: Simd>(self) -> usize;
-    /// Offset of slot `g` of a full chunk `c`.
-    fn off<S: Simd>(self, c: usize, g: usize) -> usize;
+    /// Slot `g` of a full chunk `c` (a whole vector).
+    fn full<S: Simd>(self, c: usize, g: usize) -> Slot;
     /// Slot `g` of chunk `c`.
     fn slot<S: Simd>(self, c: usize, g: usize) -> Slot;
     /// Rows held (1 for a contiguous row).
@@ -213,8 +240,13 @@ impl Walk for Contig {
         self.len / VLANES
     }
     #[inline(always)]
-    fn off<S: Simd>(self, c: usize, g: usize) -> usize {
-        self.start + c * VLANES + g * S::F32_LANES
+    fn full<S: Simd>(self, c: usize, g: usize) -> Slot {
+        let p = c * VLANES + g * S::F32_LANES;
+        Slot {
+            off: self.start + p,
+            n: S::F32_LANES,
+            j: p,
+        }
     }
     #[inline(always)]
     fn slot<S: Simd>(self, c: usize, g: usize) -> Slot {
@@ -222,6 +254,7 @@ impl Walk for Contig {
         Slot {
             off: self.start + p,
             n: self.len.saturating_sub(p).min(S::F32_LANES),
+            j: p,
         }
     }
     fn rows(self) -> usize {
@@ -288,8 +321,13 @@ impl Walk for Strided {
         }
     }
     #[inline(always)]
-    fn off<S: Simd>(self, c: usize, g: usize) -> usize {
-        self.base + (c * VLANES + g) * self.inner
+    fn full<S: Simd>(self, c: usize, g: usize) -> Slot {
+        let j = c * VLANES + g;
+        Slot {
+            off: self.base + j * self.inner,
+            n: S::F32_LANES,
+            j: j * S::F32_LANES,
+        }
     }
     #[inline(always)]
     fn slot<S: Simd>(self, c: usize, g: usize) -> Slot {
@@ -297,6 +335,7 @@ impl Walk for Strided {
         Slot {
             off: self.base + j * self.inner,
             n: if j < self.len { self.lanes } else { 0 },
+            j: j * self.lanes,
         }
     }
     fn rows(self) -> usize {
@@ -320,9 +359,10 @@ impl Walk for Strided {
     }
 }
 
-/// A row-wise kernel: what to do with one group of rows.
+/// A row-wise kernel: what to do with one group of rows, with the instruction-set token
+/// `io` (which also converts half elements).
 pub(crate) trait RowKernel {
-    fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W);
+    fn group<IO: Io, W: Walk>(&mut self, io: IO, w: W);
 }
 
 /// Vectors whose terms [`walk`] computes before folding them in: independent work for
@@ -360,18 +400,13 @@ pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: 
     let slots = W::slots::<S>();
     let per = (BLOCK_VECS / slots).max(1);
     let (full, chunks) = (w.full_chunks::<S>(), w.chunks());
-    let lanes = S::F32_LANES;
     let mut buf = [[v.splat(0.0); K]; VLANES];
     let mut c = 0;
     // Full chunks, in blocks: every slot is a whole vector (n is a constant here).
     while c + per <= full {
         for b in 0..per {
             for g in 0..slots {
-                let s = Slot {
-                    off: w.off::<S>(c + b, g),
-                    n: lanes,
-                };
-                buf[b * slots + g] = p.term(v, s);
+                buf[b * slots + g] = p.term(v, w.full::<S>(c + b, g));
             }
         }
         p.fold_block(v, &buf[..per * slots], slots, c);
@@ -391,14 +426,15 @@ pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: 
 /// Runs `k` on every group of rows of `axis`: contiguous rows when `inner == 1`,
 /// otherwise blocks of up to `L` strided rows.
 #[inline(always)]
-pub(crate) fn for_each_group<S: Simd, K: RowKernel>(v: V<S>, axis: Axis, k: &mut K) {
+pub(crate) fn for_each_group<IO: Io, K: RowKernel>(io: IO, axis: Axis, k: &mut K) {
+    let lanes = <IO::S as Simd>::F32_LANES;
     if axis.len == 0 {
         return;
     }
     if axis.inner == 1 {
         for r in 0..axis.outer {
             k.group(
-                v,
+                io,
                 Contig {
                     start: r * axis.len,
                     len: axis.len,
@@ -408,14 +444,14 @@ pub(crate) fn for_each_group<S: Simd, K: RowKernel>(v: V<S>, axis: Axis, k: &mut
         }
     } else {
         for o in 0..axis.outer {
-            for i0 in (0..axis.inner).step_by(S::F32_LANES) {
+            for i0 in (0..axis.inner).step_by(lanes) {
                 k.group(
-                    v,
+                    io,
                     Strided {
                         base: o * axis.len * axis.inner + i0,
                         len: axis.len,
                         inner: axis.inner,
-                        lanes: (axis.inner - i0).min(S::F32_LANES),
+                        lanes: (axis.inner - i0).min(lanes),
                         row: o * axis.inner + i0,
                     },
                 );
@@ -424,9 +460,19 @@ pub(crate) fn for_each_group<S: Simd, K: RowKernel>(v: V<S>, axis: Axis, k: &mut
     }
 }
 
-/// Loads a slot: its `n` elements, `fill` in the other lanes.
+/// Loads a slot as f32 lanes (half elements widened exactly): its `n` elements, `fill` in
+/// the other lanes.
 #[inline(always)]
-pub(crate) fn load<S: Simd>(x: &[f32], s: Slot, fill: f32) -> F<S> {
+pub(crate) fn load<IO: Io, T: Element>(io: IO, x: &[T], s: Slot, fill: f32) -> F<IO::S> {
+    match T::DTYPE {
+        Dtype::F32 => load_f32::<IO::S>(cast_slice(x), s, fill),
+        Dtype::F16 => load_half::<IO, F16Bits>(io, cast_slice(x), s, fill),
+        Dtype::Bf16 => load_half::<IO, Bf16Bits>(io, cast_slice(x), s, fill),
+    }
+}
+
+#[inline(always)]
+fn load_f32<S: Simd>(x: &[f32], s: Slot, fill: f32) -> F<S> {
     let lanes = S::F32_LANES;
     if s.n == lanes {
         S::as_simd_f32s(&x[s.off..s.off + lanes]).0[0]
@@ -435,7 +481,26 @@ pub(crate) fn load<S: Simd>(x: &[f32], s: Slot, fill: f32) -> F<S> {
         if s.n > 0 {
             buf[..s.n].copy_from_slice(&x[s.off..s.off + s.n]);
         }
-        bytemuck::pod_read_unaligned(bytemuck::cast_slice(&buf[..lanes]))
+        bytemuck::pod_read_unaligned(cast_slice(&buf[..lanes]))
+    }
+}
+
+#[inline(always)]
+fn load_half<IO: Io, H: Format<Elem = u16>>(io: IO, x: &[u16], s: Slot, fill: f32) -> F<IO::S> {
+    let lanes = <IO::S as Simd>::F32_LANES;
+    if s.n == lanes {
+        H::load(io, &x[s.off..s.off + lanes])
+    } else {
+        let v = V(io.simd());
+        let mut buf = [0u16; VLANES];
+        if s.n > 0 {
+            buf[..s.n].copy_from_slice(&x[s.off..s.off + s.n]);
+        }
+        v.sel(
+            lanes_below(v, s.n),
+            H::load(io, &buf[..lanes]),
+            v.splat(fill),
+        )
     }
 }
 
@@ -463,22 +528,52 @@ pub(crate) fn lanes_below<S: Simd>(v: V<S>, n: usize) -> M<S> {
     v.lt(iota, v.splat(n as f32))
 }
 
-/// Stores the slot's `n` lanes of `y`.
+/// Stores the slot's `n` lanes of `y`, rounded once to `T`.
 #[inline(always)]
-pub(crate) fn store<S: Simd>(_v: V<S>, out: &mut [f32], s: Slot, y: F<S>) {
+pub(crate) fn store<IO: Io, T: Element>(io: IO, out: &mut [T], s: Slot, y: F<IO::S>) {
+    match T::DTYPE {
+        Dtype::F32 => store_f32::<IO::S>(cast_slice_mut(out), s, y),
+        Dtype::F16 => store_half::<IO, F16Bits>(io, cast_slice_mut(out), s, y),
+        Dtype::Bf16 => store_half::<IO, Bf16Bits>(io, cast_slice_mut(out), s, y),
+    }
+}
+
+#[inline(always)]
+fn store_f32<S: Simd>(out: &mut [f32], s: Slot, y: F<S>) {
     if s.n == S::F32_LANES {
         S::as_mut_simd_f32s(&mut out[s.off..s.off + S::F32_LANES]).0[0] = y;
     } else if s.n > 0 {
-        let all: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&y));
+        let all: &[f32] = cast_slice(core::slice::from_ref(&y));
         out[s.off..s.off + s.n].copy_from_slice(&all[..s.n]);
     }
 }
 
-/// Stores the first `n` lanes of `y` at `out[off..]` (one value per row of a group).
 #[inline(always)]
-pub(crate) fn store_rows<S: Simd>(_v: V<S>, out: &mut [f32], off: usize, n: usize, y: F<S>) {
-    let all: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&y));
-    out[off..off + n].copy_from_slice(&all[..n]);
+fn store_half<IO: Io, H: Format<Elem = u16>>(io: IO, out: &mut [u16], s: Slot, y: F<IO::S>) {
+    let lanes = <IO::S as Simd>::F32_LANES;
+    if s.n == lanes {
+        H::store(io, y, &mut out[s.off..s.off + lanes]);
+    } else if s.n > 0 {
+        let mut buf = [0u16; VLANES];
+        H::store(io, y, &mut buf[..lanes]);
+        out[s.off..s.off + s.n].copy_from_slice(&buf[..s.n]);
+    }
+}
+
+/// Stores the first `n` lanes of `y` at `out[off..]` (one value per row of a group),
+/// rounded once to `T` (the same bits as [`store`]).
+#[inline(always)]
+pub(crate) fn store_rows<S: Simd, T: Element>(
+    _v: V<S>,
+    out: &mut [T],
+    off: usize,
+    n: usize,
+    y: F<S>,
+) {
+    let all: &[f32] = cast_slice(core::slice::from_ref(&y));
+    for (o, &y) in out[off..off + n].iter_mut().zip(&all[..n]) {
+        *o = T::from_f32(y);
+    }
 }
 
 /// Lane `l` of `y`.

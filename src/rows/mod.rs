@@ -1,5 +1,5 @@
 //! Row-wise functions: softmax, softmin, log_softmax, logsumexp, logmeanexp, standardize,
-//! glu and one_hot over f32.
+//! glu and one_hot over f32, f16 and bf16.
 //!
 //! Every function has a contiguous form `f(x, out, n)` (rows of `n` elements, the last
 //! axis) and an axis form `f_axis(x, out, axis, ...)` that works on any axis of a row-major
@@ -9,8 +9,14 @@
 //! Sums are compensated per lane and combined in one fixed order, so every instruction set
 //! and both layouts return the same bits (the axis form equals the contiguous form applied
 //! to the transposed tensor). Bounds: [`crate::table::ROW_OPS`].
+//!
+//! f16 and bf16 rows widen to f32 in registers, run the f32 algorithm unchanged (every sum
+//! in f32, as MLX `precise=True` and JAX do; MLX `nn.softmax` by default accumulates in the
+//! half type), and round each output once: a half output equals the f32 function of the
+//! widened input rounded to the half type, on every instruction set.
 
 mod glu;
+mod inplace;
 mod layout;
 mod one_hot;
 mod reduce;
@@ -18,29 +24,31 @@ mod softmax;
 mod standardize;
 
 pub use glu::{glu, glu_axis};
+pub use inplace::{log_softmax_inplace, softmax_inplace, softmin_inplace, standardize_inplace};
 pub use layout::{Axis, MAX_AXIS_LEN};
 pub use one_hot::{ClassIndex, one_hot, one_hot_axis};
 pub use standardize::{
     Algorithm, StandardizeOptions, standardize, standardize_axis, standardize_with,
 };
 
-use crate::isa::dispatch;
-use layout::check_arg;
+use crate::convert::dispatch;
+use crate::dtype::Element;
+use layout::{check_arg, scratch_len};
 use softmax::{ExpRows, Kind, Src};
 
 /// Checks the arguments of a softmax-family call and runs it.
 #[track_caller]
 #[allow(clippy::too_many_arguments)]
-fn run_exp(
+fn run_exp<T: Element>(
     name: &str,
     kind: Kind,
     negate: bool,
-    x: &[f32],
-    out: &mut [f32],
+    x: &[T],
+    out: &mut [T],
     axis: Axis,
     mask: Option<&[bool]>,
-    b: Option<&[f32]>,
-    mut sign: Option<&mut [f32]>,
+    b: Option<&[T]>,
+    mut sign: Option<&mut [T]>,
 ) {
     axis.check(name, "input", x.len());
     let out_len = if kind.reduces() { axis.rows() } else { x.len() };
@@ -61,19 +69,52 @@ fn run_exp(
         } else {
             f32::NEG_INFINITY
         };
-        out.fill(y);
+        out.fill(T::from_f32(y));
         if let Some(s) = sign.as_deref_mut() {
-            s.fill(0.0);
+            s.fill(T::from_f32(0.0));
         }
         return;
     }
-    dispatch(ExpRows {
-        kind,
-        axis,
-        src: Src { x, negate, mask, b },
-        out,
-        sign,
-    });
+    let local = kind == Kind::Softmax && T::DTYPE != crate::Dtype::F32;
+    let run = |scratch: &mut [f32]| {
+        dispatch(ExpRows {
+            kind,
+            axis,
+            src: Src { x, negate, mask, b },
+            out,
+            sign,
+            scratch,
+        })
+    };
+    if local {
+        with_scratch(scratch_len(axis), run);
+    } else {
+        run(&mut []);
+    }
+}
+
+/// Scratch buffers of at most this many f32 are kept per thread between calls.
+const KEEP_SCRATCH: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: core::cell::RefCell<Vec<f32>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with an f32 scratch of `len` elements: the thread's reused buffer (so a call on
+/// short rows does not allocate), or a fresh one when it is long or already in use.
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
+    if len > KEEP_SCRATCH {
+        return f(&mut vec![0.0; len]);
+    }
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut v) => {
+            if v.len() < len {
+                v.resize(len, 0.0);
+            }
+            f(&mut v[..len])
+        }
+        Err(_) => f(&mut vec![0.0; len]),
+    })
 }
 
 /// Softmax over contiguous rows of `n`: `out = e^{x−m} / Σ e^{x−m}` per row (MLX
@@ -83,8 +124,12 @@ fn run_exp(
 /// all-NaN row; −inf entries next to finite ones give 0; `[1e30, 0, −1e30]` gives
 /// `[1, 0, 0]`. MLX multiplies by `1/Σ` and JAX divides, so they differ by about 1 ulp;
 /// lanewise rounds `e^{x−m}·(1/Σ)` once from double-f32 values (bound in
-/// [`crate::table::ROW_OPS`]). MLX accumulates f16/bf16 in the half type
-/// (`precise=False`); lanewise accumulates in f32.
+/// [`crate::table::ROW_OPS`]).
+///
+/// Generic over the [`Element`] type: f16/bf16 rows accumulate in f32 (as MLX
+/// `softmax(precise=True)` and JAX; MLX `nn.softmax` accumulates half inputs in the half
+/// type) and round each output once, so the result is the f32 softmax of the widened row
+/// rounded to the half type.
 ///
 /// # Panics
 /// If `n` is 0, `x.len()` is not a multiple of `n`, or `out.len() != x.len()`.
@@ -95,9 +140,15 @@ fn run_exp(
 /// assert_eq!(y[..2], [y[0], y[0]]);
 /// assert_eq!(y[3], 0.0);
 /// assert_eq!(y[4], 0.5);
+/// // The same on f16 (or bf16) rows.
+/// use lanewise::f16;
+/// let x = [f16::ONE, f16::ONE, f16::ZERO, f16::NEG_INFINITY];
+/// let mut h = [f16::ZERO; 4];
+/// lanewise::softmax(&x, &mut h, 2);
+/// assert_eq!(h, [f16::from_f32(0.5), f16::from_f32(0.5), f16::ONE, f16::ZERO]);
 /// ```
 #[track_caller]
-pub fn softmax(x: &[f32], out: &mut [f32], n: usize) {
+pub fn softmax<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("softmax", x.len(), n);
     run_exp(
         "softmax",
@@ -131,7 +182,7 @@ pub fn softmax(x: &[f32], out: &mut [f32], n: usize) {
 /// assert_eq!(y, [0.5, 1.0, 0.5, 0.0]);
 /// ```
 #[track_caller]
-pub fn softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+pub fn softmax_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
     run_exp(
         "softmax_axis",
         Kind::Softmax,
@@ -158,7 +209,7 @@ pub fn softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]
 /// assert_eq!(y, [0.5, 0.5]);
 /// ```
 #[track_caller]
-pub fn softmin(x: &[f32], out: &mut [f32], n: usize) {
+pub fn softmin<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("softmin", x.len(), n);
     run_exp(
         "softmin",
@@ -185,7 +236,7 @@ pub fn softmin(x: &[f32], out: &mut [f32], n: usize) {
 /// assert_eq!(y, [1.0, 0.0]);
 /// ```
 #[track_caller]
-pub fn softmin_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+pub fn softmin_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
     run_exp(
         "softmin_axis",
         Kind::Softmax,
@@ -217,7 +268,7 @@ pub fn softmin_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]
 /// assert_eq!(y, [-core::f32::consts::LN_2; 2]);
 /// ```
 #[track_caller]
-pub fn log_softmax(x: &[f32], out: &mut [f32], n: usize) {
+pub fn log_softmax<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("log_softmax", x.len(), n);
     run_exp(
         "log_softmax",
@@ -244,7 +295,7 @@ pub fn log_softmax(x: &[f32], out: &mut [f32], n: usize) {
 /// assert_eq!(y, [-core::f32::consts::LN_2, -core::f32::consts::LN_2, f32::NEG_INFINITY]);
 /// ```
 #[track_caller]
-pub fn log_softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+pub fn log_softmax_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
     run_exp(
         "log_softmax_axis",
         Kind::LogSoftmax,
@@ -275,7 +326,7 @@ pub fn log_softmax_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[b
 /// assert_eq!(y, [core::f32::consts::LN_2, f32::NEG_INFINITY]);
 /// ```
 #[track_caller]
-pub fn logsumexp(x: &[f32], out: &mut [f32], n: usize) {
+pub fn logsumexp<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("logsumexp", x.len(), n);
     run_exp(
         "logsumexp",
@@ -304,7 +355,7 @@ pub fn logsumexp(x: &[f32], out: &mut [f32], n: usize) {
 /// assert_eq!(y, [core::f32::consts::LN_2, 1.0 + core::f32::consts::LN_2]);
 /// ```
 #[track_caller]
-pub fn logsumexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+pub fn logsumexp_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
     run_exp(
         "logsumexp_axis",
         Kind::LogSumExp,
@@ -318,22 +369,33 @@ pub fn logsumexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[boo
     );
 }
 
-/// Options of [`logsumexp_with`]: JAX's `where`, `b` and `return_sign`.
+/// Options of [`logsumexp_with`]: JAX's `where`, `b` and `return_sign`; `b` and the sign
+/// have the element type `T` of the input.
 ///
 /// ```
-/// let o = lanewise::LogSumExpOptions::default();
+/// let o = lanewise::LogSumExpOptions::<f32>::default();
 /// assert!(o.mask.is_none() && o.b.is_none() && o.sign.is_none());
 /// ```
-#[derive(Debug, Default)]
-pub struct LogSumExpOptions<'a> {
+#[derive(Debug)]
+pub struct LogSumExpOptions<'a, T = f32> {
     /// Elements that take part (JAX `where`), the input's length.
     pub mask: Option<&'a [bool]>,
     /// Per-element scale: the result is `log |Σ b·e^x|`; entries with `b == 0` are left
     /// out (as JAX treats them as −inf). The input's length.
-    pub b: Option<&'a [f32]>,
+    pub b: Option<&'a [T]>,
     /// JAX `return_sign`: receives the sign of `Σ b·e^x` per row (1, −1, 0 for a zero
     /// sum, NaN for NaN). Without it a negative sum gives NaN, as in JAX.
-    pub sign: Option<&'a mut [f32]>,
+    pub sign: Option<&'a mut [T]>,
+}
+
+impl<T> Default for LogSumExpOptions<'_, T> {
+    fn default() -> Self {
+        LogSumExpOptions {
+            mask: None,
+            b: None,
+            sign: None,
+        }
+    }
 }
 
 /// logsumexp with JAX's `b` scale and `return_sign` (Flax `logsumexp(a, axis, b, ...,
@@ -356,7 +418,12 @@ pub struct LogSumExpOptions<'a> {
 /// assert_eq!((y[0], s[0]), (0.0, -1.0)); // log|1 − 2| = 0, negative sum
 /// ```
 #[track_caller]
-pub fn logsumexp_with(x: &[f32], out: &mut [f32], axis: Axis, opts: LogSumExpOptions<'_>) {
+pub fn logsumexp_with<T: Element>(
+    x: &[T],
+    out: &mut [T],
+    axis: Axis,
+    opts: LogSumExpOptions<'_, T>,
+) {
     run_exp(
         "logsumexp_with",
         Kind::LogSumExp,
@@ -384,7 +451,7 @@ pub fn logsumexp_with(x: &[f32], out: &mut [f32], axis: Axis, opts: LogSumExpOpt
 /// assert_eq!(y, [5.0]);
 /// ```
 #[track_caller]
-pub fn logmeanexp(x: &[f32], out: &mut [f32], n: usize) {
+pub fn logmeanexp<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("logmeanexp", x.len(), n);
     run_exp(
         "logmeanexp",
@@ -411,7 +478,7 @@ pub fn logmeanexp(x: &[f32], out: &mut [f32], n: usize) {
 /// assert_eq!(y, [1.0]);
 /// ```
 #[track_caller]
-pub fn logmeanexp_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+pub fn logmeanexp_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
     run_exp(
         "logmeanexp_axis",
         Kind::LogMeanExp,

@@ -1,6 +1,7 @@
 //! One-hot encoding: integer class indices to rows of 0.0/1.0.
 
 use super::layout::{Axis, check_arg};
+use crate::dtype::Element;
 
 /// A class index for [`one_hot`]: integers, and floats compared exactly (as JAX does for
 /// float input, deprecated there).
@@ -43,8 +44,21 @@ macro_rules! float_index {
 }
 float_index!(f32, f64);
 
-/// One-hot rows: `out[i·C + k] = (indices[i] == k) as f32` with `C = num_classes` (Flax
-/// `one_hot(x, num_classes)` with `axis=-1`; MLX has none).
+macro_rules! half_index {
+    ($($t:ty),*) => {$(
+        impl ClassIndex for $t {
+            #[inline]
+            fn class(self, num_classes: usize) -> Option<usize> {
+                Element::to_f32(self).class(num_classes)
+            }
+        }
+    )*};
+}
+half_index!(half::f16, half::bf16);
+
+/// One-hot rows: `out[i·C + k] = (indices[i] == k)` as 1 or 0 of the output's element type
+/// (f32, f16 or bf16), with `C = num_classes` (Flax `one_hot(x, num_classes, dtype)` with
+/// `axis=-1`; MLX has none).
 ///
 /// Out-of-range indices (negative or ≥ C) give an all-zero row, with no wraparound, as in
 /// JAX. Float indices match by exact equality (−0.0 is class 0; 1.5 and NaN match none).
@@ -56,9 +70,12 @@ float_index!(f32, f64);
 /// let mut y = [9.0f32; 6];
 /// lanewise::one_hot(&[2i32, -1], &mut y, 3);
 /// assert_eq!(y, [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]);
+/// let mut h = [lanewise::f16::ZERO; 2];
+/// lanewise::one_hot(&[1u8], &mut h, 2);
+/// assert_eq!(h, [lanewise::f16::ZERO, lanewise::f16::ONE]);
 /// ```
 #[track_caller]
-pub fn one_hot<I: ClassIndex>(indices: &[I], out: &mut [f32], num_classes: usize) {
+pub fn one_hot<I: ClassIndex, T: Element>(indices: &[I], out: &mut [T], num_classes: usize) {
     let want = indices.len().checked_mul(num_classes);
     assert!(
         want == Some(out.len()),
@@ -86,15 +103,16 @@ pub fn one_hot<I: ClassIndex>(indices: &[I], out: &mut [f32], num_classes: usize
 /// assert_eq!(y, [0.0, 0.0, 1.0, 0.0, 0.0, 1.0]);
 /// ```
 #[track_caller]
-pub fn one_hot_axis<I: ClassIndex>(indices: &[I], out: &mut [f32], axis: Axis) {
+pub fn one_hot_axis<I: ClassIndex, T: Element>(indices: &[I], out: &mut [T], axis: Axis) {
     check_arg("one_hot_axis", "indices", indices.len(), axis.rows());
     axis.check("one_hot_axis", "output", out.len());
-    out.fill(0.0);
+    out.fill(T::from_f32(0.0));
+    let one = T::from_f32(1.0);
     let Axis { len: c, inner, .. } = axis;
     for (i, &ix) in indices.iter().enumerate() {
         if let Some(k) = ix.class(c) {
             let (o, i) = (i / inner, i % inner);
-            out[(o * c + k) * inner + i] = 1.0;
+            out[(o * c + k) * inner + i] = one;
         }
     }
 }

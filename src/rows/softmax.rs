@@ -15,12 +15,14 @@ use super::layout::{
     store, store_rows, walk,
 };
 use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc, renorm, two_sum};
+use crate::convert::{Io, WithIo};
+use crate::dtype::{Dtype, Element};
 use crate::math::Dd;
 use crate::math::exp::{EXP_UNDERFLOW, exp_reduced, reduce, scale};
 use crate::math::log::log_core_dd;
 use crate::math::sigmoid::recip_dd;
 use crate::simd::{F, M, V};
-use pulp::{Simd, WithSimd};
+use pulp::Simd;
 
 const NEG_INF: f32 = f32::NEG_INFINITY;
 
@@ -41,21 +43,29 @@ impl Kind {
 }
 
 /// One call of a softmax-family function (arguments already checked).
-pub(crate) struct ExpRows<'a> {
+pub(crate) struct ExpRows<'a, T: Element> {
     pub kind: Kind,
     pub axis: Axis,
-    pub src: Src<'a>,
-    pub out: &'a mut [f32],
+    pub src: Src<'a, T>,
+    pub out: &'a mut [T],
     /// logsumexp's sign output (`return_sign`); without it a negative sum gives NaN.
-    pub sign: Option<&'a mut [f32]>,
+    pub sign: Option<&'a mut [T]>,
+    /// softmax on a half type keeps `e^{x−m}` here between its passes, in f32
+    /// ([`super::layout::scratch_len`] elements; empty otherwise).
+    pub scratch: &'a mut [f32],
 }
 
-impl WithSimd for ExpRows<'_> {
+impl<T: Element> ExpRows<'_, T> {
+    /// Whether softmax keeps `e^{x−m}` in the scratch (half output) rather than in `out`.
+    const LOCAL: bool = !matches!(T::DTYPE, Dtype::F32);
+}
+
+impl<T: Element> WithIo for ExpRows<'_, T> {
     type Output = ();
     #[inline(always)]
-    fn with_simd<S: Simd>(mut self, s: S) {
+    fn with_io<IO: Io>(mut self, io: IO) {
         let axis = self.axis;
-        for_each_group(V(s), axis, &mut self);
+        for_each_group(io, axis, &mut self);
     }
 }
 
@@ -84,49 +94,53 @@ struct Coef<S: Simd> {
 }
 
 /// Where the row elements come from, and which of them take part.
-#[derive(Clone, Copy)]
-pub(crate) struct Src<'a> {
-    pub x: &'a [f32],
+pub(crate) struct Src<'a, T> {
+    pub x: &'a [T],
     /// softmin: the row is `−x`.
     pub negate: bool,
     pub mask: Option<&'a [bool]>,
     /// logsumexp's per-element scale (entries with `b == 0` are left out).
-    pub b: Option<&'a [f32]>,
+    pub b: Option<&'a [T]>,
 }
 
-impl Src<'_> {
+impl<T> Clone for Src<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Src<'_, T> {}
+
+impl<T: Element> Src<'_, T> {
     /// The row element as the function sees it: negated for softmin, −inf where masked
     /// out, where `b == 0`, and in the padding.
     #[inline(always)]
-    fn load_x<S: Simd>(self, v: V<S>, s: Slot) -> F<S> {
+    fn load_x<IO: Io>(self, io: IO, s: Slot) -> F<IO::S> {
+        let v = V(io.simd());
         let x = if self.negate {
-            v.neg(load::<S>(self.x, s, f32::INFINITY))
+            v.neg(load(io, self.x, s, f32::INFINITY))
         } else {
-            load::<S>(self.x, s, NEG_INF)
+            load(io, self.x, s, NEG_INF)
         };
         let x = match self.mask {
             Some(m) => v.sel(load_mask(v, m, s), x, v.splat(NEG_INF)),
             None => x,
         };
         match self.b {
-            Some(b) => v.sel(
-                v.eq(load::<S>(b, s, 0.0), v.splat(0.0)),
-                v.splat(NEG_INF),
-                x,
-            ),
+            Some(b) => v.sel(v.eq(load(io, b, s, 0.0), v.splat(0.0)), v.splat(NEG_INF), x),
             None => x,
         }
     }
 
     /// Lanes that take part in the reduction (mask, `b ≠ 0`, not padding).
     #[inline(always)]
-    fn valid<S: Simd>(self, v: V<S>, s: Slot) -> M<S> {
+    fn valid<IO: Io>(self, io: IO, s: Slot) -> M<IO::S> {
+        let v = V(io.simd());
         let inside = match self.mask {
             Some(m) => load_mask(v, m, s),
             None => lanes_below(v, s.n),
         };
         match self.b {
-            Some(b) => v.and_m(inside, v.not_m(v.eq(load::<S>(b, s, 0.0), v.splat(0.0)))),
+            Some(b) => v.and_m(inside, v.not_m(v.eq(load(io, b, s, 0.0), v.splat(0.0)))),
             None => inside,
         }
     }
@@ -148,33 +162,35 @@ impl Src<'_> {
 }
 
 /// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
-struct MaxPass<'a, S: Simd> {
-    src: Src<'a>,
+struct MaxPass<'a, IO: Io, T> {
+    io: IO,
+    src: Src<'a, T>,
     count: bool,
-    st: [[F<S>; 2]; VLANES],
+    st: [[F<IO::S>; 2]; VLANES],
 }
 
-impl<S: Simd> Pass<S, 2> for MaxPass<'_, S> {
+impl<IO: Io, T: Element> Pass<IO::S, 2> for MaxPass<'_, IO, T> {
     #[inline(always)]
-    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 2] {
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         let n = if self.count {
-            v.sel(self.src.valid(v, s), v.splat(1.0), v.splat(0.0))
+            v.sel(self.src.valid(self.io, s), v.splat(1.0), v.splat(0.0))
         } else {
             v.splat(0.0)
         };
-        [self.src.load_x(v, s), n]
+        [self.src.load_x(self.io, s), n]
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<S>, g: usize, [x, n]: [F<S>; 2]) {
+    fn fold(&mut self, v: V<IO::S>, g: usize, [x, n]: [F<IO::S>; 2]) {
         let st = &mut self.st[g];
         st[0] = v.sel(v.gt(x, st[0]), x, st[0]);
         st[1] = v.add(st[1], n);
     }
     /// The maximum and the count do not depend on the order: reduce the block first.
     #[inline(always)]
-    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; 2]], slots: usize, _c: usize) {
-        let comb =
-            |a: [F<S>; 2], b: [F<S>; 2]| [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])];
+    fn fold_block(&mut self, v: V<IO::S>, terms: &[[F<IO::S>; 2]], slots: usize, _c: usize) {
+        let comb = |a: [F<IO::S>; 2], b: [F<IO::S>; 2]| {
+            [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])]
+        };
         let mut t = [[v.splat(0.0); 2]; VLANES];
         t[..terms.len()].copy_from_slice(terms);
         // Pairwise over the chunks of the block (their count is a power of two).
@@ -193,24 +209,48 @@ impl<S: Simd> Pass<S, 2> for MaxPass<'_, S> {
 
 /// Pass 2: `e = e^{x−m}` (stored for softmax), `t = Σ e` over the terms below the maximum
 /// and `k` = the number of terms at it; with `b`, `t = Σ b·e` and `k = 0`.
-struct ExpPass<'a, 'o, S: Simd> {
-    src: Src<'a>,
-    neg_m: F<S>,
-    keep: Option<&'o mut [f32]>,
-    st: [[F<S>; 3]; VLANES],
+struct ExpPass<'a, 'o, IO: Io, T> {
+    io: IO,
+    src: Src<'a, T>,
+    neg_m: F<IO::S>,
+    keep: Keep<'o, T>,
+    st: [[F<IO::S>; 3]; VLANES],
 }
 
-impl<S: Simd> Pass<S, 2> for ExpPass<'_, '_, S> {
+/// Where softmax keeps `e^{x−m}` between its passes: in the output (f32), or in an f32
+/// scratch per group (half types: storing `e` rounded would round the result twice).
+enum Keep<'o, T> {
+    None,
+    Out(&'o mut [T]),
+    Scratch(&'o mut [f32]),
+}
+
+impl<T: Element> Keep<'_, T> {
     #[inline(always)]
-    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 2] {
-        let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        let (e, d) = self.src.exp_shifted(v, self.src.load_x(v, s), self.neg_m);
-        if let Some(out) = self.keep.as_deref_mut() {
-            store(v, out, s, e);
+    fn store<IO: Io>(&mut self, io: IO, s: Slot, e: F<IO::S>) {
+        match self {
+            Keep::None => {}
+            Keep::Out(out) => store(io, out, s, e),
+            Keep::Scratch(b) => store(io, b, s.local(), e),
         }
+    }
+}
+
+impl<IO: Io, T: Element> Pass<IO::S, 2> for ExpPass<'_, '_, IO, T> {
+    #[inline(always)]
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
+        let (zero, one) = (v.splat(0.0), v.splat(1.0));
+        let (e, d) = self
+            .src
+            .exp_shifted(v, self.src.load_x(self.io, s), self.neg_m);
+        self.keep.store(self.io, s, e);
         match self.src.b {
             Some(b) => [
-                v.sel(self.src.valid(v, s), v.mul(load::<S>(b, s, 0.0), e), zero),
+                v.sel(
+                    self.src.valid(self.io, s),
+                    v.mul(load(self.io, b, s, 0.0), e),
+                    zero,
+                ),
                 zero,
             ],
             None => {
@@ -220,13 +260,13 @@ impl<S: Simd> Pass<S, 2> for ExpPass<'_, '_, S> {
         }
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<S>, g: usize, [t, k]: [F<S>; 2]) {
+    fn fold(&mut self, v: V<IO::S>, g: usize, [t, k]: [F<IO::S>; 2]) {
         let st = &mut self.st[g];
         (st[0], st[1]) = acc(v, st[0], st[1], t, v.splat(0.0));
         st[2] = v.add(st[2], k);
     }
     #[inline(always)]
-    fn end_chunk(&mut self, v: V<S>, c: usize, slots: usize) {
+    fn end_chunk(&mut self, v: V<IO::S>, c: usize, slots: usize) {
         if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
             for st in self.st.iter_mut().take(slots) {
                 (st[0], st[1]) = renorm(v, st[0], st[1]);
@@ -235,49 +275,57 @@ impl<S: Simd> Pass<S, 2> for ExpPass<'_, '_, S> {
     }
 }
 
-/// Pass 3: softmax scales the stored `e`; log_softmax computes `x − (m + log Σ)`.
-struct OutPass<'a, 'o, S: Simd> {
-    src: Src<'a>,
+/// Pass 3: softmax scales the stored `e` (from `scratch` when it is given); log_softmax
+/// computes `x − (m + log Σ)`.
+struct OutPass<'a, 'o, IO: Io, T> {
+    io: IO,
+    src: Src<'a, T>,
     softmax: bool,
-    k: Coef<S>,
-    out: &'o mut [f32],
+    k: Coef<IO::S>,
+    out: &'o mut [T],
+    scratch: Option<&'o [f32]>,
 }
 
-impl<S: Simd> Pass<S, 0> for OutPass<'_, '_, S> {
+impl<IO: Io, T: Element> Pass<IO::S, 0> for OutPass<'_, '_, IO, T> {
     #[inline(always)]
-    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 0] {
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
         if s.n > 0 {
-            let k = &self.k;
+            let (io, k) = (self.io, &self.k);
             let y = if self.softmax {
-                let e = load::<S>(self.out, s, 0.0);
+                let e = match self.scratch {
+                    Some(b) => load(io, b, s.local(), 0.0),
+                    None => load(io, self.out, s, 0.0),
+                };
                 v.fma(e, k.a, v.mul(e, k.b))
             } else {
-                let (h, e) = two_sum(v, self.src.load_x(v, s), k.a);
+                let (h, e) = two_sum(v, self.src.load_x(io, s), k.a);
                 let y = v.add(h, v.sub(e, k.b));
                 // −inf stays −inf; x − c beyond the f32 range is −inf too.
                 v.sel(v.eq(h, v.splat(NEG_INF)), h, y)
             };
-            store(v, self.out, s, y);
+            store(io, self.out, s, y);
         }
         []
     }
     #[inline(always)]
-    fn fold(&mut self, _v: V<S>, _g: usize, _t: [F<S>; 0]) {}
+    fn fold(&mut self, _v: V<IO::S>, _g: usize, _t: [F<IO::S>; 0]) {}
 }
 
-impl ExpRows<'_> {
+impl<T: Element> ExpRows<'_, T> {
     /// Pass 1: the row maximum and the count `n` of valid elements.
     #[inline(always)]
-    fn max_pass<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> [F<S>; 2] {
+    fn max_pass<IO: Io, W: Walk>(&self, io: IO, w: W) -> [F<IO::S>; 2] {
+        let v = V(io.simd());
         let zero = v.splat(0.0);
         let count = self.kind == Kind::LogMeanExp && self.src.mask.is_some();
         let mut p = MaxPass {
+            io,
             src: self.src,
             count,
             st: [[v.splat(NEG_INF), zero]; VLANES],
         };
         walk(v, w, &mut p);
-        let [m, n] = W::reduce::<S, MaxCount, 2>(v, p.st);
+        let [m, n] = W::reduce::<IO::S, MaxCount, 2>(v, p.st);
         // One zero: −0 and +0 may both be maxima, in an order that depends on the layout.
         let n = if count { n } else { v.splat(w.len() as f32) };
         [v.add(m, zero), n]
@@ -285,28 +333,37 @@ impl ExpRows<'_> {
 
     /// Pass 2 (see [`ExpPass`]).
     #[inline(always)]
-    fn exp_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, m: F<S>) -> [F<S>; 3] {
-        let keep = self.kind == Kind::Softmax;
+    fn exp_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, m: F<IO::S>) -> [F<IO::S>; 3] {
+        let v = V(io.simd());
+        let keep = match self.kind {
+            Kind::Softmax if Self::LOCAL => Keep::Scratch(&mut *self.scratch),
+            Kind::Softmax => Keep::Out(&mut *self.out),
+            _ => Keep::None,
+        };
         let mut p = ExpPass {
+            io,
             src: self.src,
             neg_m: v.neg(m),
-            keep: if keep { Some(&mut *self.out) } else { None },
+            keep,
             st: [[v.splat(0.0); 3]; VLANES],
         };
         walk(v, w, &mut p);
-        W::reduce::<S, SumCount, 3>(v, p.st)
+        W::reduce::<IO::S, SumCount, 3>(v, p.st)
     }
 
     /// Pass 3 (see [`OutPass`]).
     #[inline(always)]
-    fn out_pass<S: Simd, W: Walk>(&mut self, v: V<S>, w: W, k: Coef<S>) {
+    fn out_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, k: Coef<IO::S>) {
+        let softmax = self.kind == Kind::Softmax;
         let mut p = OutPass {
+            io,
             src: self.src,
-            softmax: self.kind == Kind::Softmax,
+            softmax,
             k,
             out: &mut *self.out,
+            scratch: (softmax && Self::LOCAL).then_some(&*self.scratch),
         };
-        walk(v, w, &mut p);
+        walk(V(io.simd()), w, &mut p);
     }
 
     /// The per-row coefficients from `m`, `Σ = k + (hi + lo)` and the count `n`.
@@ -375,11 +432,11 @@ impl ExpRows<'_> {
         for j in 0..len {
             let off = w.at(r, j);
             let x = if self.src.negate {
-                -self.src.x[off]
+                -self.src.x[off].to_f32()
             } else {
-                self.src.x[off]
+                self.src.x[off].to_f32()
             };
-            let b = self.src.b.map_or(1.0, |b| b[off]);
+            let b = self.src.b.map_or(1.0, |b| b[off].to_f32());
             if !self.src.mask.is_none_or(|m| m[off]) {
                 continue;
             }
@@ -403,7 +460,7 @@ impl ExpRows<'_> {
                 for j in 0..len {
                     let off = w.at(r, j);
                     let valid = self.src.mask.is_none_or(|m| m[off]);
-                    self.out[off] = if valid { f32::NAN } else { masked };
+                    self.out[off] = T::from_f32(if valid { f32::NAN } else { masked });
                 }
             }
             Kind::LogSumExp | Kind::LogMeanExp => {
@@ -426,9 +483,9 @@ impl ExpRows<'_> {
                     y
                 };
                 let i = w.row_index(r);
-                self.out[i] = y;
+                self.out[i] = T::from_f32(y);
                 if let Some(sg) = self.sign.as_deref_mut() {
-                    sg[i] = sign;
+                    sg[i] = T::from_f32(sign);
                 }
             }
         }
@@ -439,9 +496,9 @@ impl ExpRows<'_> {
         let mut sum = 0.0f64;
         for j in 0..w.len() {
             let off = w.at(r, j);
-            let b = self.src.b.map_or(1.0, |b| b[off]);
+            let b = self.src.b.map_or(1.0, |b| b[off].to_f32());
             if self.src.mask.is_none_or(|m| m[off]) && b != 0.0 {
-                sum += b as f64 * libm::exp(self.src.x[off] as f64 - m as f64);
+                sum += b as f64 * libm::exp(self.src.x[off].to_f32() as f64 - m as f64);
             }
         }
         let sign = if sum.is_nan() {
@@ -455,15 +512,16 @@ impl ExpRows<'_> {
     }
 }
 
-impl RowKernel for ExpRows<'_> {
+impl<T: Element> RowKernel for ExpRows<'_, T> {
     #[inline(always)]
-    fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W) {
-        let [m, n] = self.max_pass(v, w);
+    fn group<IO: Io, W: Walk>(&mut self, io: IO, w: W) {
+        let v = V(io.simd());
+        let [m, n] = self.max_pass(io, w);
         let m0 = lane(v, m, 0);
         if W::CONTIG && m0.is_infinite() {
             return self.special(w, 0, m0);
         }
-        let sums = self.exp_pass(v, w, m);
+        let sums = self.exp_pass(io, w, m);
         let k = self.coef(v, m, sums, n);
         let bad = |r: usize| {
             let (mr, sr) = (lane(v, m, r), lane(v, sums[0], r));
@@ -479,7 +537,7 @@ impl RowKernel for ExpRows<'_> {
                 store_rows(v, sg, i, w.rows(), k.b);
             }
         } else {
-            self.out_pass(v, w, k);
+            self.out_pass(io, w, k);
         }
         if !W::CONTIG {
             for r in 0..w.rows() {

@@ -6,11 +6,12 @@ use super::layout::{
     load_mask, store, walk,
 };
 use super::reduce::{RENORM_CHUNKS, Sums2Count, acc, renorm, two_sum};
-use crate::isa::dispatch;
+use crate::convert::{Io, WithIo, dispatch};
+use crate::dtype::Element;
 use crate::math::Dd;
 use crate::math::sigmoid::recip_dd;
 use crate::simd::{F, V};
-use pulp::{Simd, WithSimd};
+use pulp::Simd;
 
 /// How the variance is computed (JAX's `algorithm`).
 ///
@@ -30,28 +31,36 @@ pub enum Algorithm {
 }
 
 /// Options of [`standardize_with`] (JAX `standardize(x, axis, mean, variance, epsilon,
-/// where, algorithm)`).
+/// where, algorithm)`); a given mean and variance have the element type `T` of the input,
+/// ε is an f32.
 ///
 /// ```
-/// let o = lanewise::StandardizeOptions::default();
+/// let o = lanewise::StandardizeOptions::<f32>::default();
 /// assert_eq!((o.epsilon, o.algorithm), (1e-5, lanewise::Algorithm::Fast));
 /// ```
-#[derive(Clone, Copy, Debug)]
-pub struct StandardizeOptions<'a> {
+#[derive(Debug)]
+pub struct StandardizeOptions<'a, T = f32> {
     /// Elements that enter the mean and the variance (JAX `where`, the input's length);
     /// every element is still transformed. A fully masked row gives NaN.
     pub mask: Option<&'a [bool]>,
     /// A given mean per row ([`Axis::rows`] values), used in the variance too.
-    pub mean: Option<&'a [f32]>,
+    pub mean: Option<&'a [T]>,
     /// A given variance per row ([`Axis::rows`] values).
-    pub variance: Option<&'a [f32]>,
+    pub variance: Option<&'a [T]>,
     /// Added to the variance (default 1e-5, as JAX).
     pub epsilon: f32,
     /// The variance algorithm (default [`Algorithm::Fast`], as JAX).
     pub algorithm: Algorithm,
 }
 
-impl Default for StandardizeOptions<'_> {
+impl<T> Clone for StandardizeOptions<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for StandardizeOptions<'_, T> {}
+
+impl<T> Default for StandardizeOptions<'_, T> {
     fn default() -> Self {
         StandardizeOptions {
             mask: None,
@@ -63,41 +72,42 @@ impl Default for StandardizeOptions<'_> {
     }
 }
 
-struct Std<'a> {
+struct Std<'a, T> {
     axis: Axis,
-    x: &'a [f32],
-    out: &'a mut [f32],
-    o: StandardizeOptions<'a>,
+    x: &'a [T],
+    out: &'a mut [T],
+    o: StandardizeOptions<'a, T>,
 }
 
-impl WithSimd for Std<'_> {
+impl<T: Element> WithIo for Std<'_, T> {
     type Output = ();
     #[inline(always)]
-    fn with_simd<S: Simd>(mut self, s: S) {
+    fn with_io<IO: Io>(mut self, io: IO) {
         let axis = self.axis;
-        for_each_group(V(s), axis, &mut self);
+        for_each_group(io, axis, &mut self);
     }
 }
 
 /// Sums of deviations from a shift (see [`Std::sums`]).
-struct SumsPass<'a, S: Simd> {
-    x: &'a [f32],
+struct SumsPass<'a, IO: Io, T> {
+    io: IO,
+    x: &'a [T],
     mask: Option<&'a [bool]>,
-    c: (F<S>, F<S>),
+    c: (F<IO::S>, F<IO::S>),
     exact_shift: bool,
     want_sq: bool,
-    st: [[F<S>; 5]; VLANES],
+    st: [[F<IO::S>; 5]; VLANES],
 }
 
-impl<S: Simd> Pass<S, 5> for SumsPass<'_, S> {
+impl<IO: Io, T: Element> Pass<IO::S, 5> for SumsPass<'_, IO, T> {
     #[inline(always)]
-    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 5] {
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 5] {
         let zero = v.splat(0.0);
         let valid = match self.mask {
             Some(m) => load_mask(v, m, s),
             None => lanes_below(v, s.n),
         };
-        let (d, e) = two_sum(v, load::<S>(self.x, s, 0.0), v.neg(self.c.0));
+        let (d, e) = two_sum(v, load(self.io, self.x, s, 0.0), v.neg(self.c.0));
         // With a double-f32 shift, d_lo = e − c_lo may be as large as d: renormalise so
         // that d_lo² is negligible in d² = p + 2·d·d_lo.
         let (d, d_lo) = if self.exact_shift {
@@ -116,7 +126,7 @@ impl<S: Simd> Pass<S, 5> for SumsPass<'_, S> {
         [d, d_lo, p, pe, v.sel(valid, v.splat(1.0), zero)]
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<S>, g: usize, [d, d_lo, p, pe, one]: [F<S>; 5]) {
+    fn fold(&mut self, v: V<IO::S>, g: usize, [d, d_lo, p, pe, one]: [F<IO::S>; 5]) {
         let st = &mut self.st[g];
         (st[0], st[1]) = acc(v, st[0], st[1], d, d_lo);
         if self.want_sq {
@@ -125,7 +135,7 @@ impl<S: Simd> Pass<S, 5> for SumsPass<'_, S> {
         st[4] = v.add(st[4], one);
     }
     #[inline(always)]
-    fn end_chunk(&mut self, v: V<S>, c: usize, slots: usize) {
+    fn end_chunk(&mut self, v: V<IO::S>, c: usize, slots: usize) {
         if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
             for st in self.st.iter_mut().take(slots) {
                 (st[0], st[1]) = renorm(v, st[0], st[1]);
@@ -136,28 +146,34 @@ impl<S: Simd> Pass<S, 5> for SumsPass<'_, S> {
 }
 
 /// Output pass: `(x − μ)·rs`, with `x − μ` exact and one rounding.
-struct OutPass<'a, 'o, S: Simd> {
-    x: &'a [f32],
-    mu: (F<S>, F<S>),
-    rs: (F<S>, F<S>),
-    out: &'o mut [f32],
+struct OutPass<'a, 'o, IO: Io, T> {
+    io: IO,
+    x: &'a [T],
+    mu: (F<IO::S>, F<IO::S>),
+    rs: (F<IO::S>, F<IO::S>),
+    out: &'o mut [T],
 }
 
-impl<S: Simd> Pass<S, 0> for OutPass<'_, '_, S> {
+impl<IO: Io, T: Element> Pass<IO::S, 0> for OutPass<'_, '_, IO, T> {
     #[inline(always)]
-    fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; 0] {
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
         if s.n > 0 {
             let (mu, rs) = (self.mu, self.rs);
-            let (d, e) = two_sum(v, load::<S>(self.x, s, 0.0), v.neg(mu.0));
+            let (d, e) = two_sum(v, load(self.io, self.x, s, 0.0), v.neg(mu.0));
             let d_lo = v.sub(e, mu.1);
             let y = v.fma(d, rs.0, v.fma(d, rs.1, v.mul(d_lo, rs.0)));
             let y = v.sel(v.eq(v.abs(d), v.splat(f32::INFINITY)), v.mul(d, rs.0), y);
-            store(v, self.out, s, v.sel(v.eq(y, y), y, v.splat(f32::NAN)));
+            store(
+                self.io,
+                self.out,
+                s,
+                v.sel(v.eq(y, y), y, v.splat(f32::NAN)),
+            );
         }
         []
     }
     #[inline(always)]
-    fn fold(&mut self, _v: V<S>, _g: usize, _t: [F<S>; 0]) {}
+    fn fold(&mut self, _v: V<IO::S>, _g: usize, _t: [F<IO::S>; 0]) {}
 }
 
 /// Per-row statistics: `μ` and `1/√(v + ε)` as double-f32, and 1.0 in the lanes whose rows
@@ -180,22 +196,20 @@ fn div_n<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, n: F<S>) -> (F<S>, F<S>) {
 /// bits to the subnormal range.
 const TINY_VAR: f32 = 5.421_011e-20; // 2^-64
 
-impl Std<'_> {
+impl<T: Element> Std<'_, T> {
     /// A per-row value (given mean or variance) for the rows of the group.
     #[inline(always)]
-    fn rows_of<S: Simd, W: Walk>(v: V<S>, w: W, src: &[f32]) -> F<S> {
+    fn rows_of<IO: Io, W: Walk>(io: IO, w: W, src: &[T]) -> F<IO::S> {
         let i = w.row_index(0);
         if W::CONTIG {
-            v.splat(src[i])
+            V(io.simd()).splat(src[i].to_f32())
         } else {
-            load::<S>(
-                src,
-                Slot {
-                    off: i,
-                    n: w.rows(),
-                },
-                0.0,
-            )
+            let s = Slot {
+                off: i,
+                n: w.rows(),
+                j: 0,
+            };
+            load(io, src, s, 0.0)
         }
     }
 
@@ -203,15 +217,17 @@ impl Std<'_> {
     /// low part is 0) and of `d²`, over the valid elements, and their count. `d` is exact
     /// (TwoSum), `d²` exact to about 2^-48.
     #[inline(always)]
-    fn sums<S: Simd, W: Walk>(
+    fn sums<IO: Io, W: Walk>(
         &self,
-        v: V<S>,
+        io: IO,
         w: W,
-        c: (F<S>, F<S>),
+        c: (F<IO::S>, F<IO::S>),
         exact_shift: bool,
         want_sq: bool,
-    ) -> [F<S>; 5] {
+    ) -> [F<IO::S>; 5] {
+        let v = V(io.simd());
         let mut p = SumsPass {
+            io,
             x: self.x,
             mask: self.o.mask,
             c,
@@ -220,7 +236,7 @@ impl Std<'_> {
             st: [[v.splat(0.0); 5]; VLANES],
         };
         walk(v, w, &mut p);
-        W::reduce::<S, Sums2Count, 5>(v, p.st)
+        W::reduce::<IO::S, Sums2Count, 5>(v, p.st)
     }
 
     /// The shift of the one-pass sums: the first valid element of each row (0 if it is
@@ -232,40 +248,35 @@ impl Std<'_> {
         for (r, k) in k.iter_mut().enumerate().take(w.rows()) {
             let first = (0..w.len()).find(|&j| self.o.mask.is_none_or(|m| m[w.at(r, j)]));
             if let Some(j) = first {
-                let x = self.x[w.at(r, j)];
+                let x = self.x[w.at(r, j)].to_f32();
                 *k = if x.is_finite() { x } else { 0.0 };
             }
         }
         if W::CONTIG {
             v.splat(k[0])
         } else {
-            load::<S>(
-                &k,
-                Slot {
-                    off: 0,
-                    n: w.rows(),
-                },
-                0.0,
-            )
+            // Lanes past the group's rows hold 0.
+            bytemuck::pod_read_unaligned(bytemuck::cast_slice(&k[..S::F32_LANES]))
         }
     }
 
     /// The row statistics: `μ` and `1/√(v + ε)` as double-f32, and 1.0 in the lanes whose
     /// rows must be redone in f64.
     #[inline(always)]
-    fn stats<S: Simd, W: Walk>(&self, v: V<S>, w: W) -> Stats<S> {
+    fn stats<IO: Io, W: Walk>(&self, io: IO, w: W) -> Stats<IO::S> {
+        let v = V(io.simd());
         let zero = v.splat(0.0);
         let fast = self.o.algorithm == Algorithm::Fast;
         let need_var = self.o.variance.is_none();
         let n_all = v.splat(w.len() as f32);
         // One pass of deviations from k (the given mean, or a row element).
         let k = match self.o.mean {
-            Some(m) => Self::rows_of(v, w, m),
+            Some(m) => Self::rows_of(io, w, m),
             None => self.shift(v, w),
         };
         let pass1 = self.o.mean.is_none() || (need_var && fast);
         let st1 = if pass1 {
-            self.sums(v, w, (k, zero), true, need_var && fast)
+            self.sums(io, w, (k, zero), true, need_var && fast)
         } else {
             [zero; 5]
         };
@@ -279,7 +290,7 @@ impl Std<'_> {
             }
         };
         let var = match self.o.variance {
-            Some(var) => (Self::rows_of(v, w, var), zero),
+            Some(var) => (Self::rows_of(io, w, var), zero),
             None if fast => {
                 // mean(x²) − μ²: with a computed μ = k + mean(d) this is mean(d²) − mean(d)²;
                 // with a given μ = k (JAX's formula) it is mean(d²) + 2k·mean(d).
@@ -297,7 +308,7 @@ impl Std<'_> {
                 (v.sel(neg, zero, d), v.sel(neg, zero, d_lo))
             }
             None => {
-                let st2 = self.sums(v, w, mu, false, true);
+                let st2 = self.sums(io, w, mu, false, true);
                 if self.o.mask.is_some() {
                     n = st2[4];
                 }
@@ -333,7 +344,7 @@ impl Std<'_> {
     fn wide_row<W: Walk>(&mut self, w: W, r: usize) {
         let len = w.len();
         let valid = |j: usize| self.o.mask.is_none_or(|m| m[w.at(r, j)]);
-        let xs = |j: usize| self.x[w.at(r, j)] as f64;
+        let xs = |j: usize| self.x[w.at(r, j)].to_f32() as f64;
         let n = (0..len).filter(|&j| valid(j)).count() as f64;
         let sum = |f: &dyn Fn(f64) -> f64| {
             let mut terms: Vec<f64> = (0..len).filter(|&j| valid(j)).map(|j| f(xs(j))).collect();
@@ -342,11 +353,11 @@ impl Std<'_> {
         };
         let i = w.row_index(r);
         let mu = match self.o.mean {
-            Some(m) => m[i] as f64,
+            Some(m) => m[i].to_f32() as f64,
             None => sum(&|x| x) / n,
         };
         let var = match self.o.variance {
-            Some(var) => var[i] as f64,
+            Some(var) => var[i].to_f32() as f64,
             None if self.o.algorithm == Algorithm::Fast && self.o.mean.is_some() => {
                 (sum(&|x| x * x) / n - mu * mu).max(0.0)
             }
@@ -355,21 +366,23 @@ impl Std<'_> {
         let rs = 1.0 / (var + self.o.epsilon as f64).sqrt();
         for j in 0..len {
             let off = w.at(r, j);
-            let y = ((self.x[off] as f64 - mu) * rs) as f32;
-            self.out[off] = if y.is_nan() { f32::NAN } else { y };
+            let y = ((self.x[off].to_f32() as f64 - mu) * rs) as f32;
+            self.out[off] = T::from_f32(if y.is_nan() { f32::NAN } else { y });
         }
     }
 }
 
-impl RowKernel for Std<'_> {
+impl<T: Element> RowKernel for Std<'_, T> {
     #[inline(always)]
-    fn group<S: Simd, W: Walk>(&mut self, v: V<S>, w: W) {
-        let Stats { mu, rs, redo } = self.stats(v, w);
+    fn group<IO: Io, W: Walk>(&mut self, io: IO, w: W) {
+        let v = V(io.simd());
+        let Stats { mu, rs, redo } = self.stats(io, w);
         let bad = |r: usize| lane(v, redo, r) != 0.0;
         if W::CONTIG && bad(0) {
             return self.wide_row(w, 0);
         }
         let mut p = OutPass {
+            io,
             x: self.x,
             mu,
             rs,
@@ -387,7 +400,7 @@ impl RowKernel for Std<'_> {
 }
 
 #[track_caller]
-fn run(name: &str, x: &[f32], out: &mut [f32], axis: Axis, o: StandardizeOptions<'_>) {
+fn run<T: Element>(name: &str, x: &[T], out: &mut [T], axis: Axis, o: StandardizeOptions<'_, T>) {
     axis.check(name, "input", x.len());
     check_arg(name, "output", out.len(), x.len());
     if let Some(m) = o.mask {
@@ -419,7 +432,7 @@ fn run(name: &str, x: &[f32], out: &mut [f32], axis: Axis, o: StandardizeOptions
 /// assert!((y[0] + 1.3416355).abs() < 1e-6 && (y[3] - 1.3416355).abs() < 1e-6);
 /// ```
 #[track_caller]
-pub fn standardize(x: &[f32], out: &mut [f32], n: usize) {
+pub fn standardize<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("standardize", x.len(), n);
     run("standardize", x, out, axis, StandardizeOptions::default());
 }
@@ -439,7 +452,7 @@ pub fn standardize(x: &[f32], out: &mut [f32], n: usize) {
 /// assert!((y[2] - 3.0).abs() < 1e-4); // (5 − 2)/1, transformed though masked out
 /// ```
 #[track_caller]
-pub fn standardize_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[bool]>) {
+pub fn standardize_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
     let o = StandardizeOptions {
         mask,
         ..Default::default()
@@ -462,6 +475,11 @@ pub fn standardize_axis(x: &[f32], out: &mut [f32], axis: Axis, mask: Option<&[b
 /// assert_eq!(y, [1.0, -1.0]);
 /// ```
 #[track_caller]
-pub fn standardize_with(x: &[f32], out: &mut [f32], axis: Axis, opts: StandardizeOptions<'_>) {
+pub fn standardize_with<T: Element>(
+    x: &[T],
+    out: &mut [T],
+    axis: Axis,
+    opts: StandardizeOptions<'_, T>,
+) {
     run("standardize_with", x, out, axis, opts);
 }
