@@ -413,6 +413,58 @@ fn bench_runs_row_functions_on_rows() {
 }
 
 #[test]
+fn row_functions_run_on_half_rows() {
+    let o = lanewise(&[
+        "ulp", "softmax", "--isa", "scalar", "--dtype", "f16,bf16", "--json", "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    let dtypes: Vec<&str> = rows.iter().map(|r| r["dtype"].as_str().unwrap()).collect();
+    assert_eq!(dtypes, ["f16", "bf16"]);
+    for r in &rows {
+        assert_eq!(r["fn"], "softmax");
+        let bound = r["bound"].as_f64().unwrap();
+        assert!(bound > 0.5 && bound < 0.501, "{r:?}");
+        assert!(r["max_ulp"].as_f64().unwrap() <= bound);
+        assert_eq!(r["result"], "ok");
+    }
+    let o = lanewise(&[
+        "ulp",
+        "softmax",
+        "--isa",
+        "scalar",
+        "--dtype",
+        "bf16",
+        "-q",
+        "--bound-scale",
+        "0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("FAIL softmax on scalar (bf16 rows)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = lanewise(&[
+        "bench",
+        "logsumexp",
+        "--isa",
+        "scalar",
+        "--dtype",
+        "bf16",
+        "--sizes",
+        "8K",
+        "--repeats",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    assert_eq!(rows[1]["fn"], "logsumexp (rows)");
+    assert_eq!(rows[1]["dtype"], "bf16");
+}
+
+#[test]
 fn bench_markdown_has_one_column_per_size() {
     let o = lanewise(&[
         "bench",

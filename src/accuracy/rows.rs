@@ -5,7 +5,7 @@
 use crate::Axis;
 use crate::dtype::Element;
 use crate::isa::{Isa, IsaError, with_isa};
-use crate::reference::rows::{RowRef, ulp_error_floor, ulp_error_floor_f32};
+use crate::reference::rows::{RowRef, ulp_error_floor};
 use crate::table::{RowKind, RowOpInfo};
 
 /// A named test row with an optional mask.
@@ -221,39 +221,7 @@ pub struct RowStats {
 /// cross-ISA identity). Rows of odd length are skipped for [`RowKind::Split`];
 /// [`RowKind::Expand`] has no reference and gives empty statistics.
 pub fn check(op: &RowOpInfo, rows: &[TestRow], isa: Isa) -> Result<(RowStats, u64), IsaError> {
-    let mut st = RowStats::default();
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    let Some(reference) = op.reference else {
-        return Ok((st, hash));
-    };
-    for t in rows {
-        let n = t.x.len();
-        if op.kind == RowKind::Split && n % 2 == 1 {
-            continue;
-        }
-        let out_len = match op.kind {
-            RowKind::Reduce => 1,
-            RowKind::Split => n / 2,
-            _ => n,
-        };
-        let mask = t
-            .mask
-            .as_deref()
-            .filter(|_| matches!(op.kind, RowKind::Normalize | RowKind::Reduce));
-        let mut y = vec![0.0f32; out_len];
-        with_isa(isa, || (op.run)(&t.x, &mut y, Axis::new(1, n, 1), mask))?;
-        let want: Vec<RowRef> = reference(&t.x, mask);
-        for (j, (&yj, &rj)) in y.iter().zip(&want).enumerate() {
-            hash = (hash ^ yj.to_bits() as u64).wrapping_mul(0x100_0000_01b3);
-            let e = ulp_error_floor_f32(yj, rj);
-            st.count += 1;
-            if e > st.max_ulp || st.count == 1 {
-                st.max_ulp = e;
-                st.worst = format!("{}[{j}] = {:e}, want {:e}", t.name, yj.to_f32(), rj.value);
-            }
-        }
-    }
-    Ok((st, hash))
+    check_as::<f32>(op, rows, isa)
 }
 
 /// [`check`] on rows of element type `T`: every row is first rounded to `T` (the reference

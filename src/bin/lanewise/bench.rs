@@ -114,7 +114,7 @@ pub fn median_seconds(repeats: u32, mut f: impl FnMut()) -> f64 {
 pub struct Plan {
     /// Functions, in table order.
     pub ops: Vec<&'static OpInfo>,
-    /// Row-wise functions (f32 only), run on rows of [`rows::BENCH_ROW`].
+    /// Row-wise functions, run on rows of [`rows::BENCH_ROW`].
     pub row_ops: Vec<&'static RowOpInfo>,
     /// Instruction sets.
     pub isas: Vec<Isa>,
@@ -128,13 +128,8 @@ pub struct Plan {
 
 /// Measures every size × dtype: memcpy first, then every function × ISA.
 pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
-    let row_cells = if plan.dtypes.contains(&Dtype::F32) {
-        plan.row_ops.len() * plan.isas.len()
-    } else {
-        0
-    };
-    let cells =
-        plan.sizes.len() * (plan.dtypes.len() * (1 + plan.ops.len() * plan.isas.len()) + row_cells);
+    let per_dtype = 1 + (plan.ops.len() + plan.row_ops.len()) * plan.isas.len();
+    let cells = plan.sizes.len() * plan.dtypes.len() * per_dtype;
     let progress = Progress::new(cells as u64, show_progress);
     let mut rows = Vec::new();
     for &n in &plan.sizes {
@@ -146,25 +141,9 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
                 progress: &progress,
             };
             match dtype {
-                Dtype::F32 => {
-                    let x = inputs(n);
-                    let memcpy = one.run(&x, |op, x, y, p| (op.run)(x, y, p), &mut rows);
-                    one.run_rows(&x, memcpy, &mut rows);
-                }
-                Dtype::F16 => {
-                    one.run(
-                        &narrow::<f16>(n),
-                        |op, x, y, p| op.run_as(x, y, p),
-                        &mut rows,
-                    );
-                }
-                Dtype::Bf16 => {
-                    one.run(
-                        &narrow::<bf16>(n),
-                        |op, x, y, p| op.run_as(x, y, p),
-                        &mut rows,
-                    );
-                }
+                Dtype::F32 => one.run_all(&inputs(n), &mut rows),
+                Dtype::F16 => one.run_all(&narrow::<f16>(n), &mut rows),
+                Dtype::Bf16 => one.run_all(&narrow::<bf16>(n), &mut rows),
             }
         }
     }
@@ -181,14 +160,15 @@ struct Measure<'a> {
 }
 
 impl Measure<'_> {
-    /// memcpy of `x`, then `kernel(op, x, out, params)` for every function × ISA; returns
-    /// memcpy's throughput.
-    fn run<T: Copy + Default>(
-        &self,
-        x: &[T],
-        kernel: impl Fn(&OpInfo, &[T], &mut [T], &[f32]),
-        rows: &mut Vec<BenchRow>,
-    ) -> f64 {
+    /// memcpy of `x`, every elementwise function × ISA, then every row-wise one.
+    fn run_all<T: Element>(&self, x: &[T], rows: &mut Vec<BenchRow>) {
+        let memcpy = self.run(x, rows);
+        self.run_rows(x, memcpy, rows);
+    }
+
+    /// memcpy of `x`, then every elementwise function × ISA on it; returns memcpy's
+    /// throughput.
+    fn run<T: Element>(&self, x: &[T], rows: &mut Vec<BenchRow>) -> f64 {
         let (plan, dtype, n) = (self.plan, self.dtype, self.n);
         let mut y = vec![T::default(); n];
         self.progress
@@ -214,7 +194,7 @@ impl Measure<'_> {
                     size_name(n)
                 ));
                 let secs = with_isa(isa, || {
-                    median_seconds(plan.repeats, || kernel(op, black_box(x), &mut y, &params))
+                    median_seconds(plan.repeats, || op.run_as(black_box(x), &mut y, &params))
                 })
                 .expect("the instruction sets were checked when parsed");
                 self.progress.add(1);
@@ -233,24 +213,27 @@ impl Measure<'_> {
 
     /// Every row-wise function × ISA on `x` as rows of [`rows::BENCH_ROW`] (elements/s
     /// counts the inputs).
-    fn run_rows(&self, x: &[f32], memcpy: f64, rows: &mut Vec<BenchRow>) {
+    fn run_rows<T: Element>(&self, x: &[T], memcpy: f64, rows: &mut Vec<BenchRow>) {
         let (plan, n) = (self.plan, self.n);
         for op in &plan.row_ops {
             let (axis, out_len) = rows::bench_layout(op, n);
-            let mut y = vec![0.0f32; out_len];
+            let mut y = vec![T::default(); out_len];
             let name = format!("{} (rows)", rows::label(op));
             for &isa in &plan.isas {
-                self.progress
-                    .set_label(format!("{name} {isa} n={}", size_name(n)));
+                self.progress.set_label(format!(
+                    "{name} {isa} {} n={}",
+                    self.dtype.name(),
+                    size_name(n)
+                ));
                 let secs = with_isa(isa, || {
-                    median_seconds(plan.repeats, || (op.run)(black_box(x), &mut y, axis, None))
+                    median_seconds(plan.repeats, || op.run_as(black_box(x), &mut y, axis, None))
                 })
                 .expect("the instruction sets were checked when parsed");
                 self.progress.add(1);
                 rows.push(BenchRow {
                     name: name.clone(),
                     isa: Some(isa),
-                    dtype: Dtype::F32,
+                    dtype: self.dtype,
                     n,
                     gelem_s: n as f64 / secs / 1e9,
                     memcpy_gelem_s: memcpy,

@@ -45,8 +45,8 @@ pub struct Select {
     /// Instruction sets (scalar, avx2, avx512, neon, or `all`); default: all this machine has.
     #[arg(long, value_delimiter = ',')]
     pub isa: Vec<String>,
-    /// Element types (f32, f16, bf16; comma-separated or repeated). Row-wise functions run
-    /// on f32 only.
+    /// Element types (f32, f16, bf16; comma-separated or repeated); row-wise functions
+    /// accumulate in f32 and round each output once to the type.
     #[arg(long, value_delimiter = ',', default_value = "f32")]
     pub dtype: Vec<Dtype>,
 }

@@ -2,11 +2,12 @@
 //! adversarial rows of `lanewise::accuracy::rows` (rows cannot be enumerated), `bench`
 //! runs them on rows of 4096 elements.
 
+use crate::dtype::Dtype;
 use crate::output::{Field, ulp_text};
 use crate::progress::format_duration;
-use lanewise::accuracy::rows::{RowStats, TestRow, check};
+use lanewise::accuracy::rows::{RowStats, TestRow, check_as};
 use lanewise::table::{ROW_OPS, RowKind, RowOpInfo};
-use lanewise::{Axis, Isa};
+use lanewise::{Axis, Isa, bf16, f16};
 use std::time::Instant;
 
 /// Row length of the benchmark.
@@ -31,7 +32,7 @@ pub fn checkable(op: &RowOpInfo) -> bool {
     op.reference.is_some()
 }
 
-/// Whether `bench` runs the function on f32 rows (one_hot takes indices).
+/// Whether `bench` runs the function (one_hot takes class indices, not values).
 pub fn benchable(op: &RowOpInfo) -> bool {
     op.kind != RowKind::Expand
 }
@@ -42,7 +43,9 @@ pub struct RowResult {
     pub op: &'static RowOpInfo,
     /// Where it ran.
     pub isa: Isa,
-    /// The worst error and where it occurs.
+    /// The element type of the rows.
+    pub dtype: Dtype,
+    /// The worst error (in ulps of `dtype`) and where it occurs.
     pub stats: RowStats,
     /// Whether the outputs equal those of the first ISA checked (`None` on that one).
     pub same_bits: Option<bool>,
@@ -51,15 +54,25 @@ pub struct RowResult {
 }
 
 impl RowResult {
+    /// The published bound in ulps of the element type.
+    pub fn bound(&self) -> f64 {
+        self.op.ulp_bound(self.dtype.lib())
+    }
+
     /// Why this result fails the check, if it does.
     pub fn failure(&self, scale: f64) -> Option<String> {
-        let what = format!("{} on {} (f32 rows)", label(self.op), self.isa);
-        if self.stats.max_ulp > self.op.ulp_f32 * scale {
+        let what = format!(
+            "{} on {} ({} rows)",
+            label(self.op),
+            self.isa,
+            self.dtype.name()
+        );
+        if self.stats.max_ulp > self.bound() * scale {
             Some(format!(
                 "{what}: max {} ulp at {} exceeds the bound {}",
                 ulp_text(self.stats.max_ulp),
                 self.stats.worst,
-                self.op.ulp_f32 * scale
+                self.bound() * scale
             ))
         } else if self.same_bits == Some(false) {
             Some(format!(
@@ -76,14 +89,9 @@ impl RowResult {
         vec![
             Field::text("fn", "function", label(self.op)),
             Field::text("isa", "isa", self.isa.name()),
-            Field::text("dtype", "dtype", "f32"),
+            Field::text("dtype", "dtype", self.dtype.name()),
             Field::int("outputs", "outputs", st.count),
-            Field::num(
-                "bound",
-                "bound",
-                self.op.ulp_f32,
-                self.op.ulp_f32.to_string(),
-            ),
+            Field::num("bound", "bound", self.bound(), self.bound().to_string()),
             Field::text("floor", "floor", self.op.floor),
             Field::num("max_ulp", "max ulp", st.max_ulp, ulp_text(st.max_ulp)),
             Field::text("worst", "worst output", st.worst.clone()),
@@ -107,38 +115,59 @@ impl RowResult {
     }
 }
 
-/// Checks every function on every ISA over `rows`; `done()` is called after each.
+/// Checks every function × element type on every ISA over `rows` (rounded to the element
+/// type); `done()` is called after each.
 pub fn measure(
     ops: &[&'static RowOpInfo],
     isas: &[Isa],
+    dtypes: &[Dtype],
     rows: &[TestRow],
     done: &dyn Fn(),
 ) -> Vec<RowResult> {
     let mut out = Vec::new();
     for &op in ops {
-        let mut first = None;
-        for &isa in isas {
-            let t = Instant::now();
-            let (stats, hash) =
-                check(op, rows, isa).expect("the instruction sets were checked when parsed");
-            let same_bits = match first {
-                None => {
-                    first = Some(hash);
-                    None
-                }
-                Some(h) => Some(h == hash),
-            };
-            out.push(RowResult {
-                op,
-                isa,
-                stats,
-                same_bits,
-                seconds: t.elapsed().as_secs_f64(),
-            });
-            done();
+        for &dtype in dtypes {
+            measure_one(op, isas, dtype, rows, done, &mut out);
         }
     }
     out
+}
+
+/// One function and element type on every ISA.
+fn measure_one(
+    op: &'static RowOpInfo,
+    isas: &[Isa],
+    dtype: Dtype,
+    rows: &[TestRow],
+    done: &dyn Fn(),
+    out: &mut Vec<RowResult>,
+) {
+    let mut first = None;
+    for &isa in isas {
+        let t = Instant::now();
+        let checked = match dtype {
+            Dtype::F32 => check_as::<f32>(op, rows, isa),
+            Dtype::F16 => check_as::<f16>(op, rows, isa),
+            Dtype::Bf16 => check_as::<bf16>(op, rows, isa),
+        };
+        let (stats, hash) = checked.expect("the instruction sets were checked when parsed");
+        let same_bits = match first {
+            None => {
+                first = Some(hash);
+                None
+            }
+            Some(h) => Some(h == hash),
+        };
+        out.push(RowResult {
+            op,
+            isa,
+            dtype,
+            stats,
+            same_bits,
+            seconds: t.elapsed().as_secs_f64(),
+        });
+        done();
+    }
 }
 
 /// The layout and output length of `n` inputs as rows of [`BENCH_ROW`] (one row when
@@ -164,12 +193,12 @@ mod tests {
     use lanewise::accuracy::rows::adversarial_rows;
 
     #[test]
-    fn every_checkable_row_function_passes_on_every_isa() {
+    fn every_checkable_row_function_passes_on_every_isa_and_dtype() {
         let ops: Vec<_> = ROW_OPS.iter().filter(|o| checkable(o)).collect();
         let isas = Isa::available();
         let rows = adversarial_rows();
-        let res = measure(&ops, &isas, &rows, &|| {});
-        assert_eq!(res.len(), ops.len() * isas.len());
+        let res = measure(&ops, &isas, &Dtype::ALL, &rows, &|| {});
+        assert_eq!(res.len(), ops.len() * isas.len() * Dtype::ALL.len());
         for r in &res {
             assert!(r.failure(1.0).is_none(), "{:?}", r.failure(1.0));
             assert!(r.stats.count > 0);

@@ -321,8 +321,9 @@ pub fn render(
              Checked on the adversarial rows of `lanewise::accuracy::rows` (2^16-long rows, \
              huge spreads, equal logits, −inf entries, single elements, masks, ...): rows \
              cannot be enumerated, so these bounds come from the error budget in \
-             `lanewise::table::ROW_OPS` and this is evidence, not proof. Errors in f32 ulps of \
-             `max(|r|, floor)`.\n",
+             `lanewise::table::ROW_OPS` and this is evidence, not proof. Errors in ulps of the \
+             element type of `max(|r|, floor)`; half rows are the f32 rows rounded to the type, \
+             bound 0.5 + (f32 bound)·2^(p−24) for p-bit halves.\n",
             output::render(format, &row_fields)
         );
     }
@@ -354,14 +355,19 @@ pub fn run(args: &UlpArgs) -> Result<ExitCode, String> {
     };
     let rows = measure(&plan, !args.quiet);
     let row_ops: Vec<_> = row_ops.into_iter().filter(|o| rows::checkable(o)).collect();
-    let row_fns = if row_ops.is_empty() || !plan.dtypes.contains(&Dtype::F32) {
+    let row_fns = if row_ops.is_empty() {
         Vec::new()
     } else {
-        let progress = Progress::new((row_ops.len() * plan.isas.len()) as u64, !args.quiet);
+        let cells = row_ops.len() * plan.isas.len() * plan.dtypes.len();
+        let progress = Progress::new(cells as u64, !args.quiet);
         progress.set_label("row-wise functions, adversarial rows".to_string());
-        let r = rows::measure(&row_ops, &plan.isas, &adversarial_rows(), &|| {
-            progress.add(1)
-        });
+        let r = rows::measure(
+            &row_ops,
+            &plan.isas,
+            &plan.dtypes,
+            &adversarial_rows(),
+            &|| progress.add(1),
+        );
         progress.finish();
         r
     };
