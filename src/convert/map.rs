@@ -102,14 +102,6 @@ impl Pending {
     }
 }
 
-/// The tail of `x` (shorter than a vector) zero-padded to a whole vector.
-#[inline(always)]
-fn padded<E: Copy + Default>(x: &[E]) -> [E; MAX_LANES] {
-    let mut b = [E::default(); MAX_LANES];
-    b[..x.len()].copy_from_slice(x);
-    b
-}
-
 /// Vectors per block: the kernel runs on this many vectors, independent of each other, before
 /// one test of their combined near-midpoint lanes, so the common case (no lane in doubt) has
 /// one well-predicted branch per block.
@@ -131,204 +123,174 @@ fn flagged<S: Simd, O: Format, const R: u32, const U: usize>(
     (ms, v.any(any))
 }
 
-/// The `U` vectors of elements at `at`, copied (so the lanes to recompute can be noted after
-/// the vectors' stores, in place too).
+/// The first `U` runs of `n` elements of `x`, each copied into a zero-padded vector: the
+/// inputs of a block, kept to note its lanes in doubt after its stores (which in place
+/// overwrite them), or a tail padded to a whole vector.
 #[inline(always)]
-fn copy_block<E: Copy + Default, const U: usize>(
-    x: &[E],
-    at: usize,
-    n: usize,
-) -> [[E; MAX_LANES]; U] {
+fn copied<E: Copy + Default, const U: usize>(x: &[E], n: usize) -> [[E; MAX_LANES]; U] {
     let mut b = [[E::default(); MAX_LANES]; U];
     for (j, b) in b.iter_mut().enumerate() {
-        b[..n].copy_from_slice(&x[at + j * n..at + (j + 1) * n]);
+        b[..n].copy_from_slice(&x[j * n..(j + 1) * n]);
     }
     b
 }
 
-struct Map<'a, K, I: Format, O: Format, const R: u32> {
+/// A one-input kernel as a two-input one that ignores its second input, so one loop serves
+/// both.
+#[derive(Clone, Copy)]
+struct One<K>(K);
+
+impl<K: Kernel> Kernel2 for One<K> {
+    #[inline(always)]
+    fn apply<S: Simd>(self, v: V<S>, x: F<S>, _: F<S>) -> F<S> {
+        self.0.apply(v, x)
+    }
+}
+
+/// The stored element of the format `H`.
+type Elem<H> = <H as Format>::Elem;
+
+/// What a map reads and writes: the input `x`, the slopes `a` of a two-input kernel (empty
+/// otherwise), and the output, which is `x` itself in place. The constants are per type, not
+/// per value, so the loop does not test them.
+trait Slices {
+    type I: Format;
+    type O: Format;
+    /// Whether the output is `x`, so that stores overwrite inputs.
+    const IN_PLACE: bool;
+    /// Whether the kernel takes `a`.
+    const SLOPE: bool;
+    /// `x` and `a`.
+    fn inputs(&self) -> (&[Elem<Self::I>], &[Elem<Self::I>]);
+    /// `x` (empty in place), `a` and the output.
+    fn parts(&mut self) -> (&[Elem<Self::I>], &[Elem<Self::I>], &mut [Elem<Self::O>]);
+}
+
+/// `x`, and the slopes `a` where `SLOPE`, into a separate `out`.
+struct Apart<'a, I: Format, O: Format, const SLOPE: bool>(
+    &'a [I::Elem],
+    &'a [I::Elem],
+    &'a mut [O::Elem],
+);
+
+impl<I: Format, O: Format, const SLOPE: bool> Slices for Apart<'_, I, O, SLOPE> {
+    type I = I;
+    type O = O;
+    const IN_PLACE: bool = false;
+    const SLOPE: bool = SLOPE;
+    #[inline(always)]
+    fn inputs(&self) -> (&[I::Elem], &[I::Elem]) {
+        (self.0, self.1)
+    }
+    #[inline(always)]
+    fn parts(&mut self) -> (&[I::Elem], &[I::Elem], &mut [O::Elem]) {
+        (self.0, self.1, self.2)
+    }
+}
+
+/// `x` overwritten.
+struct InPlace<'a, H: Format>(&'a mut [H::Elem]);
+
+impl<H: Format> Slices for InPlace<'_, H> {
+    type I = H;
+    type O = H;
+    const IN_PLACE: bool = true;
+    const SLOPE: bool = false;
+    #[inline(always)]
+    fn inputs(&self) -> (&[H::Elem], &[H::Elem]) {
+        (self.0, &[])
+    }
+    #[inline(always)]
+    fn parts(&mut self) -> (&[H::Elem], &[H::Elem], &mut [H::Elem]) {
+        (&[], &[], self.0)
+    }
+}
+
+/// The kernel `k` over the slices `s`, rounding to `S::O` with radius `R`.
+struct Map<'a, K, S, const R: u32> {
     k: K,
-    x: &'a [I::Elem],
-    out: &'a mut [O::Elem],
+    s: S,
     exact: &'a Exact<'a>,
 }
 
-impl<K: Kernel, I: Format, O: Format, const R: u32> Map<'_, K, I, O, R> {
-    /// `U` whole vectors from `at`: results stored, lanes in doubt noted.
+impl<K: Kernel2, S: Slices, const R: u32> Map<'_, K, S, R> {
+    /// `U` whole vectors from `at`: results stored, lanes in doubt noted after the stores
+    /// (in place, from copies of their inputs taken before).
     #[inline(always)]
     fn block<IO: Io, const U: usize>(&mut self, io: IO, at: usize, pending: &mut Pending) {
         let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
+        let (x, a) = self.s.inputs();
         let mut ys = [v.splat(0.0); U];
         for (j, y) in ys.iter_mut().enumerate() {
-            *y = self.k.apply(v, I::load(io, &self.x[at + j * n..]));
+            let xv = S::I::load(io, &x[at + j * n..]);
+            let av = if S::SLOPE {
+                S::I::load(io, &a[at + j * n..])
+            } else {
+                xv
+            };
+            *y = self.k.apply(v, xv, av);
         }
-        for (j, &y) in ys.iter().enumerate() {
-            O::store(io, y, &mut self.out[at + j * n..]);
-        }
-        if R > 0 {
-            let (ms, any) = flagged::<_, O, R, U>(v, &ys);
-            if any {
+        // The lanes in doubt (and, in place, copies of their inputs, which the stores
+        // overwrite): found before the stores in place, after them otherwise (fewer live
+        // registers across the stores).
+        let doubt = |x: &[Elem<S::I>], ys: &[F<IO::S>; U]| {
+            if R == 0 {
+                return None;
+            }
+            let (ms, any) = flagged::<_, S::O, R, U>(v, ys);
+            any.then(|| {
                 unlikely();
-                for (j, &m) in ms.iter().enumerate() {
-                    let x = &self.x[at + j * n..at + (j + 1) * n];
-                    pending.note::<_, I, O>(io, m, at + j * n, n, x, None, self.out, self.exact);
-                }
-            }
-        }
-    }
-}
-
-impl<K: Kernel, I: Format, O: Format, const R: u32> WithIo for Map<'_, K, I, O, R> {
-    type Output = ();
-    #[inline(always)]
-    fn with_io<IO: Io>(mut self, io: IO) {
-        let v = V(io.simd());
-        let n = <IO::S as Simd>::F32_LANES;
-        let len = self.x.len();
-        let mut pending = Pending::new();
-        let (blocks, whole) = (len / (n * UNROLL) * (n * UNROLL), len / n * n);
-        for at in (0..blocks).step_by(n * UNROLL) {
-            self.block::<IO, UNROLL>(io, at, &mut pending);
-        }
-        for at in (blocks..whole).step_by(n) {
-            self.block::<IO, 1>(io, at, &mut pending);
-        }
-        let (x, out) = (self.x, &mut *self.out);
-        if whole < len {
-            let tail = len - whole;
-            let xb = padded(&x[whole..]);
-            let y = self.k.apply(v, I::load(io, &xb[..n]));
-            let mut b = [O::Elem::default(); MAX_LANES];
-            O::store(io, y, &mut b[..n]);
-            out[whole..].copy_from_slice(&b[..tail]);
-            if R > 0 {
-                let m = O::near_boundary(v, y, R);
-                pending.note::<_, I, O>(io, m, whole, tail, &xb, None, out, self.exact);
-            }
-        }
-        if pending.len > 0 {
-            pending.resolve::<O>(out, self.exact);
-        }
-    }
-}
-
-struct MapInPlace<'a, K, H: Format, const R: u32> {
-    k: K,
-    x: &'a mut [H::Elem],
-    exact: &'a Exact<'a>,
-}
-
-impl<K: Kernel, H: Format, const R: u32> MapInPlace<'_, K, H, R> {
-    /// `U` whole vectors from `at`: results stored, lanes in doubt noted.
-    #[inline(always)]
-    fn block<IO: Io, const U: usize>(&mut self, io: IO, at: usize, pending: &mut Pending) {
-        let v = V(io.simd());
-        let n = <IO::S as Simd>::F32_LANES;
-        let mut ys = [v.splat(0.0); U];
-        for (j, y) in ys.iter_mut().enumerate() {
-            *y = self.k.apply(v, H::load(io, &self.x[at + j * n..]));
-        }
-        let (ms, any) = if R > 0 {
-            flagged::<_, H, R, U>(v, &ys)
-        } else {
-            ([v.lt(ys[0], ys[0]); U], false)
+                (ms, S::IN_PLACE.then(|| copied::<_, U>(&x[at..], n)))
+            })
         };
-        // The inputs of a block with lanes in doubt, before the stores overwrite them.
-        let xs = if any {
-            unlikely();
-            Some(copy_block::<_, U>(self.x, at, n))
-        } else {
-            None
-        };
+        let early = if S::IN_PLACE { doubt(x, &ys) } else { None };
+        let (x, a, out) = self.s.parts();
         for (j, &y) in ys.iter().enumerate() {
-            H::store(io, y, &mut self.x[at + j * n..]);
+            S::O::store(io, y, &mut out[at + j * n..]);
         }
-        if let Some(xs) = xs {
-            for (j, (&m, x)) in ms.iter().zip(&xs).enumerate() {
-                pending.note::<_, H, H>(io, m, at + j * n, n, x, None, self.x, self.exact);
+        let doubt = if S::IN_PLACE { early } else { doubt(x, &ys) };
+        if let Some((ms, kept)) = doubt {
+            for (j, &m) in ms.iter().enumerate() {
+                let i = at + j * n;
+                let x = kept.as_ref().map_or_else(|| &x[i..i + n], |xs| &xs[j][..]);
+                let a = S::SLOPE.then(|| &a[i..i + n]);
+                pending.note::<_, S::I, S::O>(io, m, i, n, x, a, out, self.exact);
             }
         }
     }
-}
 
-impl<K: Kernel, H: Format, const R: u32> WithIo for MapInPlace<'_, K, H, R> {
-    type Output = ();
+    /// The elements from `whole` on (fewer than a vector), zero-padded to one and stored
+    /// through a stack buffer.
     #[inline(always)]
-    fn with_io<IO: Io>(mut self, io: IO) {
+    fn tail<IO: Io>(&mut self, io: IO, whole: usize, pending: &mut Pending) {
         let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let len = self.x.len();
-        let mut pending = Pending::new();
-        let (blocks, whole) = (len / (n * UNROLL) * (n * UNROLL), len / n * n);
-        for at in (0..blocks).step_by(n * UNROLL) {
-            self.block::<IO, UNROLL>(io, at, &mut pending);
-        }
-        for at in (blocks..whole).step_by(n) {
-            self.block::<IO, 1>(io, at, &mut pending);
-        }
-        let x = &mut *self.x;
-        if whole < len {
-            let tail = len - whole;
-            let xb = padded(&x[whole..]);
-            let y = self.k.apply(v, H::load(io, &xb[..n]));
-            let mut b = [H::Elem::default(); MAX_LANES];
-            H::store(io, y, &mut b[..n]);
-            x[whole..].copy_from_slice(&b[..tail]);
-            if R > 0 {
-                let m = H::near_boundary(v, y, R);
-                pending.note::<_, H, H>(io, m, whole, tail, &xb, None, x, self.exact);
-            }
-        }
-        if pending.len > 0 {
-            pending.resolve::<H>(x, self.exact);
-        }
-    }
-}
-
-struct Map2<'a, K, H: Format, const R: u32> {
-    k: K,
-    x: &'a [H::Elem],
-    a: &'a [H::Elem],
-    out: &'a mut [H::Elem],
-    exact: &'a Exact<'a>,
-}
-
-impl<K: Kernel2, H: Format, const R: u32> Map2<'_, K, H, R> {
-    /// `U` whole vectors from `at`: results stored, lanes in doubt noted.
-    #[inline(always)]
-    fn block<IO: Io, const U: usize>(&mut self, io: IO, at: usize, pending: &mut Pending) {
-        let v = V(io.simd());
-        let n = <IO::S as Simd>::F32_LANES;
-        let mut ys = [v.splat(0.0); U];
-        for (j, y) in ys.iter_mut().enumerate() {
-            let (x, a) = (&self.x[at + j * n..], &self.a[at + j * n..]);
-            *y = self.k.apply(v, H::load(io, x), H::load(io, a));
-        }
-        for (j, &y) in ys.iter().enumerate() {
-            H::store(io, y, &mut self.out[at + j * n..]);
-        }
+        let (x, a) = self.s.inputs();
+        let tail = x.len() - whole;
+        let [xb] = copied::<_, 1>(&x[whole..], tail);
+        let ab = S::SLOPE.then(|| copied::<_, 1>(&a[whole..], tail)[0]);
+        let xv = S::I::load(io, &xb[..n]);
+        let av = ab.map_or(xv, |ab| S::I::load(io, &ab[..n]));
+        let y = self.k.apply(v, xv, av);
+        let mut b = [Elem::<S::O>::default(); MAX_LANES];
+        S::O::store(io, y, &mut b[..n]);
+        let (.., out) = self.s.parts();
+        out[whole..].copy_from_slice(&b[..tail]);
         if R > 0 {
-            let (ms, any) = flagged::<_, H, R, U>(v, &ys);
-            if any {
-                unlikely();
-                for (j, &m) in ms.iter().enumerate() {
-                    let r = at + j * n..at + (j + 1) * n;
-                    let (x, a) = (&self.x[r.clone()], &self.a[r]);
-                    pending.note::<_, H, H>(io, m, at + j * n, n, x, Some(a), self.out, self.exact);
-                }
-            }
+            let m = S::O::near_boundary(v, y, R);
+            let ab = ab.as_ref().map(|ab| &ab[..]);
+            pending.note::<_, S::I, S::O>(io, m, whole, tail, &xb, ab, out, self.exact);
         }
     }
 }
 
-impl<K: Kernel2, H: Format, const R: u32> WithIo for Map2<'_, K, H, R> {
+impl<K: Kernel2, S: Slices, const R: u32> WithIo for Map<'_, K, S, R> {
     type Output = ();
     #[inline(always)]
     fn with_io<IO: Io>(mut self, io: IO) {
-        let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
-        let len = self.x.len();
+        let len = self.s.inputs().0.len();
         let mut pending = Pending::new();
         let (blocks, whole) = (len / (n * UNROLL) * (n * UNROLL), len / n * n);
         for at in (0..blocks).step_by(n * UNROLL) {
@@ -337,23 +299,12 @@ impl<K: Kernel2, H: Format, const R: u32> WithIo for Map2<'_, K, H, R> {
         for at in (blocks..whole).step_by(n) {
             self.block::<IO, 1>(io, at, &mut pending);
         }
-        let (x, a, out) = (self.x, self.a, &mut *self.out);
         if whole < len {
-            let tail = len - whole;
-            let (xb, ab) = (padded(&x[whole..]), padded(&a[whole..]));
-            let y = self
-                .k
-                .apply(v, H::load(io, &xb[..n]), H::load(io, &ab[..n]));
-            let mut b = [H::Elem::default(); MAX_LANES];
-            H::store(io, y, &mut b[..n]);
-            out[whole..].copy_from_slice(&b[..tail]);
-            if R > 0 {
-                let m = H::near_boundary(v, y, R);
-                pending.note::<_, H, H>(io, m, whole, tail, &xb, Some(&ab), out, self.exact);
-            }
+            self.tail(io, whole, &mut pending);
         }
         if pending.len > 0 {
-            pending.resolve::<H>(out, self.exact);
+            let (.., out) = self.s.parts();
+            pending.resolve::<S::O>(out, self.exact);
         }
     }
 }
@@ -365,7 +316,8 @@ pub(crate) fn map<K: Kernel, H: Format, const R: u32>(
     x: &[H::Elem],
     out: &mut [H::Elem],
 ) {
-    dispatch(Map::<K, H, H, R> { k, x, out, exact });
+    let (k, s) = (One(k), Apart::<H, H, false>(x, &[], out));
+    dispatch(Map::<_, _, R> { k, s, exact });
 }
 
 /// `x[i] = k(x[i])` in the half format `H`.
@@ -374,7 +326,8 @@ pub(crate) fn map_inplace<K: Kernel, H: Format, const R: u32>(
     k: K,
     x: &mut [H::Elem],
 ) {
-    dispatch(MapInPlace::<K, H, R> { k, x, exact });
+    let (k, s) = (One(k), InPlace::<H>(x));
+    dispatch(Map::<_, _, R> { k, s, exact });
 }
 
 /// `out[i] = k(x[i], a[i])` in the half format `H`, all three of one length; `exact` names
@@ -387,13 +340,8 @@ pub(crate) fn map2<K: Kernel2, H: Format, const R: u32>(
     out: &mut [H::Elem],
 ) {
     debug_assert!(x.len() == a.len() && x.len() == out.len());
-    dispatch(Map2::<K, H, R> {
-        k,
-        x,
-        a,
-        out,
-        exact,
-    });
+    let s = Apart::<H, H, true>(x, a, out);
+    dispatch(Map::<_, _, R> { k, s, exact });
 }
 
 /// Passes values through unchanged (NaN payloads included): conversion only.
@@ -410,15 +358,11 @@ impl Kernel for Pass {
 /// `out[i] = x[i]` converted from format `I` to `O`, rounding once (lengths checked by the
 /// caller).
 pub(crate) fn convert<I: Format, O: Format>(x: &[I::Elem], out: &mut [O::Elem]) {
-    let exact = Exact {
+    let exact = &Exact {
         name: "convert",
         params: &[],
         slope: false,
     };
-    dispatch(Map::<Pass, I, O, 0> {
-        k: Pass,
-        x,
-        out,
-        exact: &exact,
-    });
+    let (k, s) = (One(Pass), Apart::<I, O, false>(x, &[], out));
+    dispatch(Map::<_, _, 0> { k, s, exact });
 }
