@@ -150,6 +150,9 @@ impl<K: Kernel> Kernel2 for One<K> {
 /// The stored element of the format `H`.
 type Elem<H> = <H as Format>::Elem;
 
+/// The inputs `x` and `a` of a map, in the format `H`.
+type Inputs<'a, H> = (&'a [Elem<H>], &'a [Elem<H>]);
+
 /// What a map reads and writes: the input `x`, the slopes `a` of a two-input kernel (empty
 /// otherwise), and the output, which is `x` itself in place. The constants are per type, not
 /// per value, so the loop does not test them.
@@ -161,9 +164,9 @@ trait Slices {
     /// Whether the kernel takes `a`.
     const SLOPE: bool;
     /// `x` and `a`.
-    fn inputs(&self) -> (&[Elem<Self::I>], &[Elem<Self::I>]);
-    /// `x` (empty in place), `a` and the output.
-    fn parts(&mut self) -> (&[Elem<Self::I>], &[Elem<Self::I>], &mut [Elem<Self::O>]);
+    fn inputs(&self) -> Inputs<'_, Self::I>;
+    /// `x` (empty in place) and `a`, and the output.
+    fn parts(&mut self) -> (Inputs<'_, Self::I>, &mut [Elem<Self::O>]);
 }
 
 /// `x`, and the slopes `a` where `SLOPE`, into a separate `out`.
@@ -179,12 +182,12 @@ impl<I: Format, O: Format, const SLOPE: bool> Slices for Apart<'_, I, O, SLOPE> 
     const IN_PLACE: bool = false;
     const SLOPE: bool = SLOPE;
     #[inline(always)]
-    fn inputs(&self) -> (&[I::Elem], &[I::Elem]) {
+    fn inputs(&self) -> Inputs<'_, I> {
         (self.0, self.1)
     }
     #[inline(always)]
-    fn parts(&mut self) -> (&[I::Elem], &[I::Elem], &mut [O::Elem]) {
-        (self.0, self.1, self.2)
+    fn parts(&mut self) -> (Inputs<'_, I>, &mut [O::Elem]) {
+        ((self.0, self.1), self.2)
     }
 }
 
@@ -197,12 +200,12 @@ impl<H: Format> Slices for InPlace<'_, H> {
     const IN_PLACE: bool = true;
     const SLOPE: bool = false;
     #[inline(always)]
-    fn inputs(&self) -> (&[H::Elem], &[H::Elem]) {
+    fn inputs(&self) -> Inputs<'_, H> {
         (self.0, &[])
     }
     #[inline(always)]
-    fn parts(&mut self) -> (&[H::Elem], &[H::Elem], &mut [H::Elem]) {
-        (&[], &[], self.0)
+    fn parts(&mut self) -> (Inputs<'_, H>, &mut [H::Elem]) {
+        ((&[], &[]), self.0)
     }
 }
 
@@ -245,7 +248,7 @@ impl<K: Kernel2, S: Slices, const R: u32> Map<'_, K, S, R> {
             })
         };
         let early = if S::IN_PLACE { doubt(x, &ys) } else { None };
-        let (x, a, out) = self.s.parts();
+        let ((x, a), out) = self.s.parts();
         for (j, &y) in ys.iter().enumerate() {
             S::O::store(io, y, &mut out[at + j * n..]);
         }
