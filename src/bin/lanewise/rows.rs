@@ -151,13 +151,7 @@ fn measure_one(
             Dtype::Bf16 => check_as::<bf16>(op, rows, isa),
         };
         let (stats, hash) = checked.expect("the instruction sets were checked when parsed");
-        let same_bits = match first {
-            None => {
-                first = Some(hash);
-                None
-            }
-            Some(h) => Some(h == hash),
-        };
+        let same_bits = crate::ulp::same_bits(&mut first, hash);
         out.push(RowResult {
             op,
             isa,

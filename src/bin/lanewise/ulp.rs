@@ -184,6 +184,18 @@ pub fn same_bits_field(same: Option<bool>) -> Field {
     }
 }
 
+/// The *same bits* of an ISA's output `hash`: `None` on a function's first ISA, whose hash
+/// it keeps in `first`, then whether `hash` equals it.
+pub fn same_bits(first: &mut Option<u64>, hash: u64) -> Option<bool> {
+    match *first {
+        None => {
+            *first = Some(hash);
+            None
+        }
+        Some(h) => Some(h == hash),
+    }
+}
+
 /// Sweeps every function × dtype × ISA of the plan; `show_progress` draws a bar on stderr.
 pub fn measure(plan: &Plan, show_progress: bool) -> Vec<UlpRow> {
     let total: u64 = plan
@@ -209,13 +221,7 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<UlpRow> {
                     Dtype::F16 => half_stats::<f16>(op, isa, &progress),
                     Dtype::Bf16 => half_stats::<bf16>(op, isa, &progress),
                 };
-                let same_bits = match first_hash {
-                    None => {
-                        first_hash = Some(hash);
-                        None
-                    }
-                    Some(h) => Some(h == hash),
-                };
+                let same_bits = same_bits(&mut first_hash, hash);
                 rows.push(UlpRow {
                     op,
                     isa,
@@ -415,6 +421,15 @@ mod tests {
             same_bits,
             seconds: 0.0,
         }
+    }
+
+    #[test]
+    fn same_bits_compares_with_the_first_hash() {
+        let mut first = None;
+        assert_eq!(same_bits(&mut first, 7), None);
+        assert_eq!(same_bits(&mut first, 7), Some(true));
+        assert_eq!(same_bits(&mut first, 8), Some(false));
+        assert_eq!(same_bits(&mut first, 7), Some(true));
     }
 
     #[test]
