@@ -24,7 +24,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
-fn json_lines(o: &Output) -> Vec<serde_json::Map<String, Value>> {
+fn json_lines(o: &Output) -> Vec<Row> {
     stdout(o)
         .lines()
         .map(|l| match serde_json::from_str(l) {
@@ -32,6 +32,38 @@ fn json_lines(o: &Output) -> Vec<serde_json::Map<String, Value>> {
             other => panic!("not a JSON object line: {l:?} ({other:?})"),
         })
         .collect()
+}
+
+type Row = serde_json::Map<String, Value>;
+
+/// `lanewise CMD FNS EXTRA…`, on `isa` alone unless it is empty.
+fn command(cmd: &str, fns: &str, isa: &str, extra: &[&str]) -> Output {
+    let mut args = vec![cmd, fns];
+    if !isa.is_empty() {
+        args.extend(["--isa", isa]);
+    }
+    args.extend(extra);
+    lanewise(&args)
+}
+
+/// `lanewise ulp FNS -q EXTRA…` (see [`command`]).
+fn ulp(fns: &str, isa: &str, extra: &[&str]) -> Output {
+    command("ulp", fns, isa, &[&["-q"], extra].concat())
+}
+
+/// The rows of `lanewise ulp FNS --json -q EXTRA…`, which must exit 0.
+fn ulp_json(fns: &str, isa: &str, extra: &[&str]) -> Vec<Row> {
+    ok_rows(ulp(fns, isa, &[&["--json"], extra].concat()))
+}
+
+/// The rows of `lanewise bench FNS --json EXTRA…`, which must exit 0.
+fn bench_json(fns: &str, isa: &str, extra: &[&str]) -> Vec<Row> {
+    ok_rows(command("bench", fns, isa, &[&["--json"], extra].concat()))
+}
+
+fn ok_rows(o: Output) -> Vec<Row> {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    json_lines(&o)
 }
 
 fn isa_count() -> usize {
@@ -43,7 +75,7 @@ const STEP: &str = "65537";
 
 #[test]
 fn ulp_markdown_has_a_row_per_function_and_isa_and_exits_zero() {
-    let o = lanewise(&["ulp", "exp,hardswish", "--step", STEP, "-q"]);
+    let o = ulp("exp,hardswish", "", &["--step", STEP]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("# lanewise accuracy"), "{out}");
@@ -65,11 +97,7 @@ fn ulp_markdown_has_a_row_per_function_and_isa_and_exits_zero() {
 
 #[test]
 fn ulp_json_and_csv_carry_every_statistic() {
-    let o = lanewise(&[
-        "ulp", "log", "--isa", "scalar", "--step", STEP, "--json", "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+    let rows = ulp_json("log", "scalar", &["--step", STEP]);
     assert_eq!(rows.len(), 1);
     let r = &rows[0];
     assert_eq!(r["fn"], "log");
@@ -105,9 +133,7 @@ fn ulp_json_and_csv_carry_every_statistic() {
         r["worst_input"].as_f64().unwrap()
     );
 
-    let o = lanewise(&[
-        "ulp", "log,relu", "--isa", "scalar", "--step", STEP, "--csv", "-q",
-    ]);
+    let o = ulp("log,relu", "scalar", &["--step", STEP, "--csv"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
@@ -121,18 +147,7 @@ fn ulp_json_and_csv_carry_every_statistic() {
 
 #[test]
 fn ulp_checks_row_functions_on_adversarial_rows() {
-    let o = lanewise(&[
-        "ulp",
-        "exp,log_softmax",
-        "--isa",
-        "scalar",
-        "--step",
-        STEP,
-        "--json",
-        "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+    let rows = ulp_json("exp,log_softmax", "scalar", &["--step", STEP]);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["fn"], "exp");
     let r = &rows[1];
@@ -142,15 +157,7 @@ fn ulp_checks_row_functions_on_adversarial_rows() {
     assert!(r["max_ulp"].as_f64().unwrap() <= 2.5);
     assert_eq!(r["result"], "ok");
     // Gated like the elementwise rows.
-    let o = lanewise(&[
-        "ulp",
-        "log_softmax",
-        "--isa",
-        "scalar",
-        "-q",
-        "--bound-scale",
-        "0.01",
-    ]);
+    let o = ulp("log_softmax", "scalar", &["--bound-scale", "0.01"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("FAIL log_softmax on scalar (f32 rows)"),
@@ -163,19 +170,9 @@ fn ulp_checks_row_functions_on_adversarial_rows() {
 #[test]
 fn ulp_exits_one_when_a_bound_is_exceeded() {
     // exp's sampled max error is about 0.72 ulp: within its bound of 1, not within 0.5.
-    let ok = lanewise(&["ulp", "exp", "--isa", "scalar", "--step", STEP, "-q"]);
+    let ok = ulp("exp", "scalar", &["--step", STEP]);
     assert_eq!(ok.status.code(), Some(0));
-    let o = lanewise(&[
-        "ulp",
-        "exp",
-        "--isa",
-        "scalar",
-        "--step",
-        STEP,
-        "-q",
-        "--bound-scale",
-        "0.5",
-    ]);
+    let o = ulp("exp", "scalar", &["--step", STEP, "--bound-scale", "0.5"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("| FAIL |"));
     assert!(
@@ -188,11 +185,7 @@ fn ulp_exits_one_when_a_bound_is_exceeded() {
 #[test]
 fn ulp_half_types_are_exhaustive_correctly_rounded_and_agree() {
     // The step applies to f32 only: f16/bf16 rows always cover all 65,536 inputs.
-    let o = lanewise(&[
-        "ulp", "gelu,exp", "--dtype", "f16,bf16", "--step", STEP, "--json", "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+    let rows = ulp_json("gelu,exp", "", &["--dtype", "f16,bf16", "--step", STEP]);
     assert_eq!(rows.len(), 2 * 2 * isa_count());
     let mut order = Vec::new();
     for r in &rows {
@@ -218,7 +211,7 @@ fn ulp_half_types_are_exhaustive_correctly_rounded_and_agree() {
         ]
     );
 
-    let o = lanewise(&["ulp", "sigmoid", "--dtype", "bf16", "--isa", "scalar", "-q"]);
+    let o = ulp("sigmoid", "scalar", &["--dtype", "bf16"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
@@ -231,17 +224,7 @@ fn ulp_half_types_are_exhaustive_correctly_rounded_and_agree() {
 
 #[test]
 fn ulp_half_exits_one_over_the_half_bound() {
-    let o = lanewise(&[
-        "ulp",
-        "exp",
-        "--dtype",
-        "f16",
-        "--isa",
-        "scalar",
-        "-q",
-        "--bound-scale",
-        "0.5",
-    ]);
+    let o = ulp("exp", "scalar", &["--dtype", "f16", "--bound-scale", "0.5"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("| FAIL |"));
     assert!(
@@ -269,16 +252,12 @@ fn plot_writes_a_valid_svg_and_png() {
     let dir = std::env::temp_dir().join(format!("lanewise-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let svg = dir.join("tanh.svg");
-    let o = lanewise(&[
+    let o = command(
         "plot",
         "tanh",
-        "--isa",
         "scalar",
-        "--step",
-        "65537",
-        "-o",
-        svg.to_str().unwrap(),
-    ]);
+        &["--step", STEP, "-o", svg.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg ") && text.trim_end().ends_with("</svg>"));
@@ -299,14 +278,12 @@ fn plot_writes_a_valid_svg_and_png() {
     assert!(text.matches("<circle").count() > 100, "error points drawn");
 
     let png = dir.join("exp.png");
-    let o = lanewise(&[
+    let o = command(
         "plot",
         "exp",
-        "--step",
-        "65537",
-        "-o",
-        png.to_str().unwrap(),
-    ]);
+        "",
+        &["--step", STEP, "-o", png.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
@@ -320,17 +297,7 @@ fn plot_writes_a_valid_svg_and_png() {
 
 #[test]
 fn bench_json_lines_parse() {
-    let o = lanewise(&[
-        "bench",
-        "relu,exp",
-        "--sizes",
-        "4096,8K",
-        "--repeats",
-        "3",
-        "--json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+    let rows = bench_json("relu,exp", "", &["--sizes", "4096,8K", "--repeats", "3"]);
     // Per size: memcpy, then every function × ISA.
     assert_eq!(rows.len(), 2 * (1 + 2 * isa_count()));
     for r in &rows {
@@ -351,21 +318,11 @@ fn bench_json_lines_parse() {
 
 #[test]
 fn bench_half_types() {
-    let o = lanewise(&[
-        "bench",
+    let rows = bench_json(
         "relu,exp",
-        "--isa",
         "scalar",
-        "--dtype",
-        "f16,bf16",
-        "--sizes",
-        "4096",
-        "--repeats",
-        "1",
-        "--json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+        &["--dtype", "f16,bf16", "--sizes", "4096", "--repeats", "1"],
+    );
     let got: Vec<(&str, &str)> = rows
         .iter()
         .map(|r| (r["fn"].as_str().unwrap(), r["dtype"].as_str().unwrap()))
@@ -391,19 +348,11 @@ fn bench_half_types() {
 
 #[test]
 fn bench_runs_row_functions_on_rows() {
-    let o = lanewise(&[
-        "bench",
+    let rows = bench_json(
         "softmax,glu",
-        "--isa",
         "scalar",
-        "--sizes",
-        "8K",
-        "--repeats",
-        "1",
-        "--json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+        &["--sizes", "8K", "--repeats", "1"],
+    );
     let names: Vec<&str> = rows.iter().map(|r| r["fn"].as_str().unwrap()).collect();
     assert_eq!(names, ["memcpy", "softmax (rows)", "glu (rows)"]);
     assert!(
@@ -414,11 +363,7 @@ fn bench_runs_row_functions_on_rows() {
 
 #[test]
 fn row_functions_run_on_half_rows() {
-    let o = lanewise(&[
-        "ulp", "softmax", "--isa", "scalar", "--dtype", "f16,bf16", "--json", "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+    let rows = ulp_json("softmax", "scalar", &["--dtype", "f16,bf16"]);
     let dtypes: Vec<&str> = rows.iter().map(|r| r["dtype"].as_str().unwrap()).collect();
     assert_eq!(dtypes, ["f16", "bf16"]);
     for r in &rows {
@@ -428,54 +373,34 @@ fn row_functions_run_on_half_rows() {
         assert!(r["max_ulp"].as_f64().unwrap() <= bound);
         assert_eq!(r["result"], "ok");
     }
-    let o = lanewise(&[
-        "ulp",
+    let o = ulp(
         "softmax",
-        "--isa",
         "scalar",
-        "--dtype",
-        "bf16",
-        "-q",
-        "--bound-scale",
-        "0.5",
-    ]);
+        &["--dtype", "bf16", "--bound-scale", "0.5"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("FAIL softmax on scalar (bf16 rows)"),
         "{}",
         stderr(&o)
     );
-    let o = lanewise(&[
-        "bench",
+    let rows = bench_json(
         "logsumexp",
-        "--isa",
         "scalar",
-        "--dtype",
-        "bf16",
-        "--sizes",
-        "8K",
-        "--repeats",
-        "1",
-        "--json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows = json_lines(&o);
+        &["--dtype", "bf16", "--sizes", "8K", "--repeats", "1"],
+    );
     assert_eq!(rows[1]["fn"], "logsumexp (rows)");
     assert_eq!(rows[1]["dtype"], "bf16");
 }
 
 #[test]
 fn bench_markdown_has_one_column_per_size() {
-    let o = lanewise(&[
+    let o = command(
         "bench",
         "gelu",
-        "--isa",
         "scalar",
-        "--sizes",
-        "1K,2K",
-        "--repeats",
-        "1",
-    ]);
+        &["--sizes", "1K,2K", "--repeats", "1"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(

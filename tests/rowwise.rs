@@ -2,25 +2,15 @@
 //! identical bits on every ISA, the strided (axis) layout equal to the contiguous one after
 //! a transpose, every row length, masks, and the panics.
 
+mod common;
+
+use common::{STRIDED_SHAPES, label, masks, out_len, strided_input};
 use lanewise::accuracy::rows::{Rng, adversarial_rows, check};
-use lanewise::table::{ROW_OPS, RowKind, RowOpInfo};
+use lanewise::table::{ROW_OPS, RowKind};
 use lanewise::{Axis, Isa, with_isa};
 
 fn bits(y: &[f32]) -> Vec<u32> {
     y.iter().map(|v| v.to_bits()).collect()
-}
-
-fn out_len(op: &RowOpInfo, axis: Axis) -> usize {
-    match op.kind {
-        RowKind::Normalize => axis.len(),
-        RowKind::Reduce => axis.rows(),
-        RowKind::Split => axis.len() / 2,
-        RowKind::Expand => unreachable!(),
-    }
-}
-
-fn label(op: &RowOpInfo) -> String {
-    format!("{}{}", op.name, op.variant)
 }
 
 #[test]
@@ -82,36 +72,12 @@ fn transpose_mask(m: &[bool], a: Axis) -> Vec<bool> {
 #[test]
 fn strided_axis_equals_contiguous_after_transpose() {
     let mut r = Rng(7);
-    let shapes = [
-        (1, 1, 2),
-        (2, 5, 3),
-        (1, 16, 16),
-        (2, 17, 8),
-        (1, 33, 17),
-        (3, 100, 5),
-        (1, 40, 33),
-        (2, 2, 1),
-    ];
     for isa in Isa::available() {
-        for &(o, l, i) in &shapes {
+        for (o, l, i) in STRIDED_SHAPES {
             let a = Axis::new(o, l, i);
-            let mut x: Vec<f32> = (0..a.len()).map(|_| (r.normal() * 4.0) as f32).collect();
-            // A few special values and exact ties.
-            if x.len() > 10 {
-                x[3] = f32::NEG_INFINITY;
-                x[7] = x[8];
-            }
-            let mask: Vec<bool> = (0..a.len()).map(|_| r.unit() < 0.8).collect();
+            let (x, mask) = strided_input(&mut r, a);
             for op in ROW_OPS.iter().filter(|o| o.kind != RowKind::Expand) {
-                if op.kind == RowKind::Split && l % 2 == 1 {
-                    continue;
-                }
-                let masks: &[Option<&[bool]>] = if op.kind == RowKind::Split {
-                    &[None]
-                } else {
-                    &[None, Some(&mask)]
-                };
-                for &m in masks {
+                for m in masks(op, l, &mask) {
                     let mut y = vec![0.0f32; out_len(op, a)];
                     with_isa(isa, || (op.run)(&x, &mut y, a, m)).unwrap();
                     let xt = transpose(&x, a);

@@ -4,6 +4,9 @@
 //! accumulation, one rounding); identical bits on every ISA; the axis layouts; every length
 //! 1..=70; the spec's special rows and masks; the options; the panics.
 
+mod common;
+
+use common::{STRIDED_SHAPES, label, masks, out_len, strided_input};
 use lanewise::accuracy::rows::{Rng, adversarial_rows, check_as};
 use lanewise::table::{ROW_OPS, RowKind, RowOpInfo};
 use lanewise::{
@@ -25,18 +28,6 @@ fn widen<T: Element>(x: &[T]) -> Vec<f32> {
 
 fn narrow<T: Element>(x: &[f32]) -> Vec<T> {
     x.iter().map(|&v| T::from_f32(v)).collect()
-}
-
-fn label(op: &RowOpInfo) -> String {
-    format!("{}{}", op.name, op.variant)
-}
-
-fn out_len(op: &RowOpInfo, axis: Axis) -> usize {
-    match op.kind {
-        RowKind::Normalize | RowKind::Expand => axis.len(),
-        RowKind::Reduce => axis.rows(),
-        RowKind::Split => axis.len() / 2,
-    }
 }
 
 /// `op` on `T` rows, and the f32 function of the widened rows rounded once to `T`.
@@ -141,35 +132,13 @@ fn half_is_the_f32_result_rounded_once() {
 /// reductions equal to the contiguous half form on the transposed tensor.
 fn strided<T: Element>() {
     let mut r = Rng(21);
-    let shapes = [
-        (1, 1, 2),
-        (2, 5, 3),
-        (1, 16, 16),
-        (2, 17, 8),
-        (1, 33, 17),
-        (3, 100, 5),
-        (2, 2, 1),
-    ];
     for isa in Isa::available() {
-        for &(o, l, i) in &shapes {
+        for (o, l, i) in STRIDED_SHAPES {
             let a = Axis::new(o, l, i);
-            let mut x32: Vec<f32> = (0..a.len()).map(|_| (r.normal() * 4.0) as f32).collect();
-            if x32.len() > 10 {
-                x32[3] = f32::NEG_INFINITY;
-                x32[7] = x32[8];
-            }
+            let (x32, mask) = strided_input(&mut r, a);
             let x: Vec<T> = narrow(&x32);
-            let mask: Vec<bool> = (0..a.len()).map(|_| r.unit() < 0.8).collect();
             for op in ROW_OPS.iter().filter(|o| o.kind != RowKind::Expand) {
-                if op.kind == RowKind::Split && l % 2 == 1 {
-                    continue;
-                }
-                let masks: &[Option<&[bool]>] = if op.kind == RowKind::Split {
-                    &[None]
-                } else {
-                    &[None, Some(&mask)]
-                };
-                for &m in masks {
+                for m in masks(op, l, &mask) {
                     let (y, want) = both(op, &x, a, m, isa);
                     let what = format!(
                         "{} {} on {isa}, shape [{o}, {l}, {i}], mask {}",
