@@ -148,6 +148,8 @@ pub fn clear_tables() {
     let mut keys = reg.keys.write().unwrap_or_else(|e| e.into_inner());
     keys.clear();
     reg.built.store(0, Ordering::Relaxed);
+    reg.generation.fetch_add(1, Ordering::AcqRel);
+    LAST.set(None);
 }
 
 /// What a table is of: function name, parameter bits, format, instruction set.
@@ -170,6 +172,15 @@ pub(crate) struct Entry {
 struct Registry {
     keys: RwLock<HashMap<Key, Arc<Entry>>>,
     built: AtomicU64,
+    /// Incremented by [`clear_tables`], so that threads drop their cached entries.
+    generation: AtomicU64,
+}
+
+thread_local! {
+    /// The last table this thread used, with the registry generation it came from: repeated
+    /// calls on one key skip the registry's lock and hash.
+    static LAST: std::cell::RefCell<Option<(Key, u64, Arc<Entry>)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 fn registry() -> &'static Registry {
@@ -177,6 +188,7 @@ fn registry() -> &'static Registry {
     REGISTRY.get_or_init(|| Registry {
         keys: RwLock::new(HashMap::new()),
         built: AtomicU64::new(0),
+        generation: AtomicU64::new(0),
     })
 }
 
@@ -227,6 +239,14 @@ pub(crate) fn table_for(
         dtype,
         isa: active_isa(),
     };
+    let generation = registry().generation.load(Ordering::Acquire);
+    let cached = LAST.with_borrow(|last| match last {
+        Some((k, g, e)) if *k == key && *g == generation => Some(e.clone()),
+        _ => None,
+    });
+    if cached.is_some() {
+        return cached;
+    }
     let e = entry(&key)?;
     if e.table.get().is_none() {
         let seen = e.seen.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
@@ -248,6 +268,7 @@ pub(crate) fn table_for(
         });
     }
     e.table.get()?.as_ref()?;
+    LAST.set(Some((key, generation, e.clone())));
     Some(e)
 }
 
