@@ -5,6 +5,7 @@
 use crate::convert::{self, Bf16Bits, F16Bits};
 use crate::dtype::{Dtype, Element};
 use crate::isa::dispatch;
+use crate::lut;
 use crate::simd::{F, V};
 use bytemuck::{cast_slice, cast_slice_mut};
 use pulp::{Simd, WithSimd};
@@ -130,9 +131,15 @@ impl<K: Kernel2> WithSimd for Map2<'_, K> {
     }
 }
 
-/// `out[i] = k(x[i])`; `R` is [`radius`] of the function.
+/// `out[i] = k(x[i])`; `R` is [`radius`] of the function, `L` whether its half forms use
+/// lookup tables ([`crate::table::half_table`]).
 #[track_caller]
-pub(crate) fn map<T: Element, K: Kernel, const R: u32>(op: &Exact, k: K, x: &[T], out: &mut [T]) {
+pub(crate) fn map<T: Element, K: Kernel, const R: u32, const L: bool>(
+    op: &Exact,
+    k: K,
+    x: &[T],
+    out: &mut [T],
+) {
     check_len(op.name, x.len(), out.len());
     match T::DTYPE {
         Dtype::F32 => dispatch(Map {
@@ -140,20 +147,71 @@ pub(crate) fn map<T: Element, K: Kernel, const R: u32>(op: &Exact, k: K, x: &[T]
             x: cast_slice(x),
             out: cast_slice_mut(out),
         }),
-        Dtype::F16 => convert::map::<K, F16Bits, R>(op, k, cast_slice(x), cast_slice_mut(out)),
-        Dtype::Bf16 => convert::map::<K, Bf16Bits, R>(op, k, cast_slice(x), cast_slice_mut(out)),
+        Dtype::F16 => {
+            map_half::<K, F16Bits, R, L>(op, k, T::DTYPE, cast_slice(x), cast_slice_mut(out))
+        }
+        Dtype::Bf16 => {
+            map_half::<K, Bf16Bits, R, L>(op, k, T::DTYPE, cast_slice(x), cast_slice_mut(out))
+        }
+    }
+}
+
+/// A half-format `map`: from the function's lookup table when `L` and the table exists or
+/// has now been earned (see [`crate::lut`]), else the kernel.
+fn map_half<K: Kernel, H: convert::Format<Elem = u16>, const R: u32, const L: bool>(
+    op: &Exact,
+    k: K,
+    dtype: Dtype,
+    x: &[u16],
+    out: &mut [u16],
+) {
+    let kernel = |x: &[u16], out: &mut [u16]| convert::map::<K, H, R>(op, k, x, out);
+    let table = if L {
+        lut::table_for(op.name, op.params, dtype, x.len(), |t| {
+            let patterns = t.to_vec();
+            kernel(&patterns, t)
+        })
+    } else {
+        None
+    };
+    match table {
+        Some(t) => t.map(x, out),
+        None => kernel(x, out),
+    }
+}
+
+/// The in-place form of [`map_half`].
+fn map_half_inplace<K: Kernel, H: convert::Format<Elem = u16>, const R: u32, const L: bool>(
+    op: &Exact,
+    k: K,
+    dtype: Dtype,
+    x: &mut [u16],
+) {
+    let kernel = |x: &mut [u16]| convert::map_inplace::<K, H, R>(op, k, x);
+    let table = if L {
+        lut::table_for(op.name, op.params, dtype, x.len(), kernel)
+    } else {
+        None
+    };
+    match table {
+        Some(t) => t.map_inplace(x),
+        None => kernel(x),
     }
 }
 
 /// `x[i] = k(x[i])`.
-pub(crate) fn map_inplace<T: Element, K: Kernel, const R: u32>(op: &Exact, k: K, x: &mut [T]) {
+pub(crate) fn map_inplace<T: Element, K: Kernel, const R: u32, const L: bool>(
+    op: &Exact,
+    k: K,
+    x: &mut [T],
+) {
     match T::DTYPE {
         Dtype::F32 => dispatch(MapInPlace {
             k,
             x: cast_slice_mut(x),
         }),
-        Dtype::F16 => convert::map_inplace::<K, F16Bits, R>(op, k, cast_slice_mut(x)),
-        Dtype::Bf16 => convert::map_inplace::<K, Bf16Bits, R>(op, k, cast_slice_mut(x)),
+        Dtype::F16 => map_half_inplace::<K, F16Bits, R, L>(op, k, T::DTYPE, cast_slice_mut(x)),
+        Dtype::Bf16 => map_half_inplace::<K, Bf16Bits, R, L>(op, k, T::DTYPE, cast_slice_mut(x)),
     }
 }
 

@@ -37,6 +37,7 @@ mod dtype;
 #[cfg(feature = "gpu")]
 pub mod gpu;
 mod isa;
+pub mod lut;
 // Polynomial coefficients are written as Sollya printed them; each literal rounds to the
 // intended f32 (excessive_precision), and some equal well-known constants by design.
 #[allow(clippy::excessive_precision, clippy::approx_constant)]

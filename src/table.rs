@@ -277,6 +277,20 @@ pub(crate) const fn ulp_f32_of(name: &str) -> f64 {
     0.0
 }
 
+/// Whether the f16/bf16 forms of the function `name` use lookup tables ([`crate::lut`]):
+/// every function built on the transcendental primitives, whose kernels run slower than a
+/// table lookup; the piecewise-linear ones compute. Evaluated at compile time.
+pub(crate) const fn half_table(name: &str) -> bool {
+    let mut i = 0;
+    while i < TABLE.len() {
+        if same(TABLE[i].name.as_bytes(), name.as_bytes()) {
+            return !matches!(TABLE[i].family, Family::PiecewiseLinear);
+        }
+        i += 1;
+    }
+    false
+}
+
 const fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;

@@ -2,6 +2,7 @@
 //! conversions bit-exact and identical across ISAs, special values, slice handling.
 
 use lanewise::accuracy::halves::sweep;
+use lanewise::lut::{Tables, clear_tables, with_tables};
 use lanewise::table::{OPS, OpInfo, find};
 use lanewise::{Dtype, Element, Isa, bf16, convert, f16, with_isa};
 use proptest::prelude::*;
@@ -353,7 +354,8 @@ fn inputs<T: Element>(n: usize) -> Vec<T> {
 }
 
 /// Every length 0..=70 and two long ones, unaligned starts, in place = out of place =
-/// one element at a time, nothing written outside the output.
+/// one element at a time, nothing written outside the output (run with the kernels, and
+/// with lookup tables built at the first call).
 fn lengths_offsets_in_place<T: Element>(op: &OpInfo, isa: Isa) {
     let base = inputs::<T>(1100);
     let p = op.defaults();
@@ -401,11 +403,16 @@ fn lengths_offsets_in_place<T: Element>(op: &OpInfo, isa: Isa) {
 
 #[test]
 fn slices_of_every_length() {
-    for isa in Isa::available() {
-        for op in OPS {
-            lengths_offsets_in_place::<f16>(op, isa);
-            lengths_offsets_in_place::<bf16>(op, isa);
-        }
+    for mode in [Tables::Off, Tables::Eager] {
+        with_tables(mode, || {
+            for isa in Isa::available() {
+                clear_tables(); // room for every function's tables on this ISA
+                for op in OPS {
+                    lengths_offsets_in_place::<f16>(op, isa);
+                    lengths_offsets_in_place::<bf16>(op, isa);
+                }
+            }
+        });
     }
 }
 

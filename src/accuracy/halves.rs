@@ -4,6 +4,7 @@
 use super::Stats;
 use crate::dtype::{Dtype, Element};
 use crate::isa::{Isa, IsaError, with_isa};
+use crate::lut::{Tables, with_tables};
 use crate::table::OpInfo;
 
 /// Results of one exhaustive half-format sweep.
@@ -49,8 +50,8 @@ impl HalfStats {
     }
 }
 
-/// Runs `op` with parameters `params` on all 65,536 bit patterns of `T` (f16 or bf16) on
-/// `isa`, and compares every output with the f64 reference rounded once to `T`.
+/// Runs `op` with parameters `params` on all 65,536 bit patterns of `T` (f16 or bf16) with
+/// `isa`'s kernel (lookup tables off), and compares every output with the f64 reference rounded once to `T`.
 ///
 /// Returns [`IsaError::Unavailable`] when the machine lacks `isa`.
 ///
@@ -97,7 +98,9 @@ pub fn sweep<T: Element>(op: &OpInfo, params: &[f32], isa: Isa) -> Result<HalfSt
     Ok(st)
 }
 
-/// Every bit pattern of `T` and `op`'s outputs on them, computed on `isa`.
+/// Every bit pattern of `T` and `op`'s outputs on them, computed by `isa`'s kernel (lookup
+/// tables off: they are built by that kernel, and `tests/half_tables.rs` checks they equal
+/// it).
 fn every_input<T: Element>(
     op: &OpInfo,
     params: &[f32],
@@ -105,7 +108,9 @@ fn every_input<T: Element>(
 ) -> Result<(Vec<T>, Vec<T>), IsaError> {
     let x: Vec<T> = (0..=u16::MAX).map(bytemuck::cast::<u16, T>).collect();
     let mut y = vec![T::default(); x.len()];
-    with_isa(isa, || op.run_as(&x, &mut y, params))?;
+    with_isa(isa, || {
+        with_tables(Tables::Off, || op.run_as(&x, &mut y, params))
+    })?;
     Ok((x, y))
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod kernels;
 
 use crate::driver::{Exact, check_len, map, map_inplace, map2, radius};
 use crate::dtype::Element;
+use crate::table::half_table;
 use kernels::*;
 
 /// Defines `name(x, out, params…)` and `name_inplace(x, params…)` from one kernel.
@@ -19,12 +20,12 @@ macro_rules! unary {
         #[track_caller]
         pub fn $name<T: Element>(x: &[T], out: &mut [T] $(, $p: f32)*) {
             let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
-            map::<T, _, { radius(stringify!($name)) }>(&op, $kernel, x, out)
+            map::<T, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x, out)
         }
         #[doc = concat!("In-place form of [`", stringify!($name), "`]: overwrites `x` with the result.")]
         pub fn $inplace<T: Element>(x: &mut [T] $(, $p: f32)*) {
             let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
-            map_inplace::<T, _, { radius(stringify!($name)) }>(&op, $kernel, x)
+            map_inplace::<T, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x)
         }
     };
 }
@@ -425,7 +426,7 @@ pub fn prelu<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
     check_alpha(x.len(), alpha.len());
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
-        return map::<T, _, SLOPE_RADIUS>(&slope_op(&[slope]), LeakyRelu { slope }, x, out);
+        return map::<T, _, SLOPE_RADIUS, false>(&slope_op(&[slope]), LeakyRelu { slope }, x, out);
     }
     for (xr, or) in x
         .chunks_exact(alpha.len())
@@ -444,7 +445,11 @@ pub fn prelu_inplace<T: Element>(x: &mut [T], alpha: &[T]) {
     check_alpha(x.len(), alpha.len());
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
-        return map_inplace::<T, _, SLOPE_RADIUS>(&slope_op(&[slope]), LeakyRelu { slope }, x);
+        return map_inplace::<T, _, SLOPE_RADIUS, false>(
+            &slope_op(&[slope]),
+            LeakyRelu { slope },
+            x,
+        );
     }
     let mut row = vec![T::default(); alpha.len()];
     for xr in x.chunks_exact_mut(alpha.len()) {

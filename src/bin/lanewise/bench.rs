@@ -6,6 +6,7 @@ use crate::dtype::Dtype;
 use crate::output::{self, Field, Format, percent_text};
 use crate::progress::Progress;
 use crate::rows;
+use lanewise::lut::{Tables, with_tables};
 use lanewise::table::{OpInfo, RowOpInfo};
 use lanewise::{Element, Isa, bf16, f16, with_isa};
 use std::hint::black_box;
@@ -124,6 +125,8 @@ pub struct Plan {
     pub sizes: Vec<usize>,
     /// Timed repeats per measurement.
     pub repeats: u32,
+    /// When f16/bf16 calls use lookup tables.
+    pub tables: Tables,
 }
 
 /// Measures every size × dtype: memcpy first, then every function × ISA.
@@ -194,7 +197,9 @@ impl Measure<'_> {
                     size_name(n)
                 ));
                 let secs = with_isa(isa, || {
-                    median_seconds(plan.repeats, || op.run_as(black_box(x), &mut y, &params))
+                    with_tables(plan.tables, || {
+                        median_seconds(plan.repeats, || op.run_as(black_box(x), &mut y, &params))
+                    })
                 })
                 .expect("the instruction sets were checked when parsed");
                 self.progress.add(1);
@@ -311,6 +316,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
         dtypes: args.select.dtype.clone(),
         sizes: args.sizes.clone(),
         repeats: args.repeats,
+        tables: Tables::from_name(&args.tables).expect("clap checked the name"),
     };
     let rows = measure(&plan, true);
     print!(

@@ -121,6 +121,11 @@ pub struct BenchArgs {
     /// Timed repeats per measurement (the median is reported).
     #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(1..))]
     pub repeats: u32,
+    /// f16/bf16 lookup tables (`lanewise::lut`): `auto` (the library's default: the timed
+    /// calls run from the table once 65,536 elements have been computed), `eager`, or `off`
+    /// (the kernels alone).
+    #[arg(long, default_value = "auto", value_parser = ["auto", "eager", "off"])]
+    pub tables: String,
     #[command(flatten)]
     pub format: FormatArgs,
 }

@@ -8,6 +8,7 @@ use crate::output::{self, Field, Format, input_text, percent_text, ulp_text};
 use crate::ulp::{self, UlpRow};
 use lanewise::Isa;
 use lanewise::accuracy::sweep_len;
+use lanewise::lut::Tables;
 use lanewise::table::OPS;
 use std::process::ExitCode;
 
@@ -116,6 +117,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, String> {
         dtypes: vec![Dtype::F32],
         sizes: vec![4096, 1 << 20],
         repeats: 7,
+        tables: Tables::Auto,
     };
     println!("## Throughput on {best}\n");
     let bench_rows = bench::measure(&bench_plan, true);
