@@ -136,7 +136,11 @@ fn auto_builds_after_65536_elements() {
     assert_eq!(built(), 1);
     // Clearing drops the tables, this thread's cached one included: the next call rebuilds.
     clear_tables();
-    same(&run(Tables::Eager, isa, op, &[0.5], chunk), &want, "after clear");
+    same(
+        &run(Tables::Eager, isa, op, &[0.5], chunk),
+        &want,
+        "after clear",
+    );
     assert_eq!(built(), 1, "a cleared table was still in use");
     // Off never builds, whatever the count.
     run(Tables::Off, isa, op, &[0.75], &x);
