@@ -346,6 +346,32 @@ fn bench_half_types() {
     }
 }
 
+/// `--tables off|eager|auto` each run (the half lookup tables change speed, never the rows),
+/// and an unknown mode is a usage error.
+#[test]
+fn bench_table_modes() {
+    for mode in ["off", "eager", "auto"] {
+        let rows = bench_json(
+            "exp",
+            "scalar",
+            &[
+                "--dtype",
+                "bf16",
+                "--sizes",
+                "4096",
+                "--repeats",
+                "1",
+                "--tables",
+                mode,
+            ],
+        );
+        let names: Vec<&str> = rows.iter().map(|r| r["fn"].as_str().unwrap()).collect();
+        assert_eq!(names, ["memcpy", "exp"], "--tables {mode}");
+    }
+    let o = lanewise(&["bench", "exp", "--tables", "sometimes"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
 #[test]
 fn bench_runs_row_functions_on_rows() {
     let rows = bench_json(
