@@ -25,6 +25,10 @@
 //! assert_eq!(y[1], f16::ZERO);
 //! ```
 //!
+//! For half types, the functions built on the transcendental primitives switch to a
+//! 65,536-entry lookup table of their own kernel's results once they have been applied to
+//! 65,536 elements: the same bits, faster ([`lut`] says when, and how to turn it off).
+//!
 //! The table of operations ([`table::OPS`]) lists every function with its MLX and Flax
 //! names, parameters and bound; [`reference`](mod@reference) holds the f64 references the bounds are
 //! measured against.
