@@ -36,6 +36,20 @@ use crate::dtype::Element;
 use layout::{check_arg, scratch_len};
 use softmax::{ExpRows, Kind, Src};
 
+/// [`run_exp`] without logsumexp's `b` and sign outputs.
+#[track_caller]
+fn run_plain<T: Element>(
+    name: &str,
+    kind: Kind,
+    negate: bool,
+    x: &[T],
+    out: &mut [T],
+    axis: Axis,
+    mask: Option<&[bool]>,
+) {
+    run_exp(name, kind, negate, x, out, axis, mask, None, None)
+}
+
 /// Checks the arguments of a softmax-family call and runs it.
 #[track_caller]
 #[allow(clippy::too_many_arguments)]
@@ -150,17 +164,7 @@ fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
 #[track_caller]
 pub fn softmax<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("softmax", x.len(), n);
-    run_exp(
-        "softmax",
-        Kind::Softmax,
-        false,
-        x,
-        out,
-        axis,
-        None,
-        None,
-        None,
-    );
+    run_plain("softmax", Kind::Softmax, false, x, out, axis, None);
 }
 
 /// Softmax over any axis, with an optional mask (Flax/JAX `softmax(x, axis, where=mask)`).
@@ -183,17 +187,7 @@ pub fn softmax<T: Element>(x: &[T], out: &mut [T], n: usize) {
 /// ```
 #[track_caller]
 pub fn softmax_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
-    run_exp(
-        "softmax_axis",
-        Kind::Softmax,
-        false,
-        x,
-        out,
-        axis,
-        mask,
-        None,
-        None,
-    );
+    run_plain("softmax_axis", Kind::Softmax, false, x, out, axis, mask);
 }
 
 /// Softmin over contiguous rows of `n`: `softmax(−x)` (MLX `softmin`; Flax has none).
@@ -211,17 +205,7 @@ pub fn softmax_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option
 #[track_caller]
 pub fn softmin<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("softmin", x.len(), n);
-    run_exp(
-        "softmin",
-        Kind::Softmax,
-        true,
-        x,
-        out,
-        axis,
-        None,
-        None,
-        None,
-    );
+    run_plain("softmin", Kind::Softmax, true, x, out, axis, None);
 }
 
 /// Softmin over any axis, with an optional mask (a lanewise extension: masked-out
@@ -237,17 +221,7 @@ pub fn softmin<T: Element>(x: &[T], out: &mut [T], n: usize) {
 /// ```
 #[track_caller]
 pub fn softmin_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
-    run_exp(
-        "softmin_axis",
-        Kind::Softmax,
-        true,
-        x,
-        out,
-        axis,
-        mask,
-        None,
-        None,
-    );
+    run_plain("softmin_axis", Kind::Softmax, true, x, out, axis, mask);
 }
 
 /// Log-softmax over contiguous rows of `n`: `x − m − log Σ e^{x−m}` (MLX `log_softmax`,
@@ -270,17 +244,7 @@ pub fn softmin_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option
 #[track_caller]
 pub fn log_softmax<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("log_softmax", x.len(), n);
-    run_exp(
-        "log_softmax",
-        Kind::LogSoftmax,
-        false,
-        x,
-        out,
-        axis,
-        None,
-        None,
-        None,
-    );
+    run_plain("log_softmax", Kind::LogSoftmax, false, x, out, axis, None);
 }
 
 /// Log-softmax over any axis with an optional mask (Flax/JAX `where`): masked-out
@@ -296,7 +260,7 @@ pub fn log_softmax<T: Element>(x: &[T], out: &mut [T], n: usize) {
 /// ```
 #[track_caller]
 pub fn log_softmax_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
-    run_exp(
+    run_plain(
         "log_softmax_axis",
         Kind::LogSoftmax,
         false,
@@ -304,8 +268,6 @@ pub fn log_softmax_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Op
         out,
         axis,
         mask,
-        None,
-        None,
     );
 }
 
@@ -328,17 +290,7 @@ pub fn log_softmax_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Op
 #[track_caller]
 pub fn logsumexp<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("logsumexp", x.len(), n);
-    run_exp(
-        "logsumexp",
-        Kind::LogSumExp,
-        false,
-        x,
-        out,
-        axis,
-        None,
-        None,
-        None,
-    );
+    run_plain("logsumexp", Kind::LogSumExp, false, x, out, axis, None);
 }
 
 /// logsumexp over any axis with an optional mask: masked-out elements are left out, a
@@ -356,17 +308,7 @@ pub fn logsumexp<T: Element>(x: &[T], out: &mut [T], n: usize) {
 /// ```
 #[track_caller]
 pub fn logsumexp_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
-    run_exp(
-        "logsumexp_axis",
-        Kind::LogSumExp,
-        false,
-        x,
-        out,
-        axis,
-        mask,
-        None,
-        None,
-    );
+    run_plain("logsumexp_axis", Kind::LogSumExp, false, x, out, axis, mask);
 }
 
 /// Options of [`logsumexp_with`]: JAX's `where`, `b` and `return_sign`; `b` and the sign
@@ -453,17 +395,7 @@ pub fn logsumexp_with<T: Element>(
 #[track_caller]
 pub fn logmeanexp<T: Element>(x: &[T], out: &mut [T], n: usize) {
     let axis = Axis::contiguous("logmeanexp", x.len(), n);
-    run_exp(
-        "logmeanexp",
-        Kind::LogMeanExp,
-        false,
-        x,
-        out,
-        axis,
-        None,
-        None,
-        None,
-    );
+    run_plain("logmeanexp", Kind::LogMeanExp, false, x, out, axis, None);
 }
 
 /// logmeanexp over any axis with an optional mask: the mean is over the masked-in
@@ -479,7 +411,7 @@ pub fn logmeanexp<T: Element>(x: &[T], out: &mut [T], n: usize) {
 /// ```
 #[track_caller]
 pub fn logmeanexp_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Option<&[bool]>) {
-    run_exp(
+    run_plain(
         "logmeanexp_axis",
         Kind::LogMeanExp,
         false,
@@ -487,7 +419,5 @@ pub fn logmeanexp_axis<T: Element>(x: &[T], out: &mut [T], axis: Axis, mask: Opt
         out,
         axis,
         mask,
-        None,
-        None,
     );
 }
