@@ -4,7 +4,6 @@
 
 use crate::dtype::Dtype;
 use crate::output::{Field, ulp_text};
-use crate::progress::format_duration;
 use lanewise::accuracy::rows::{RowStats, TestRow, check_as};
 use lanewise::table::{ROW_OPS, RowKind, RowOpInfo};
 use lanewise::{Axis, Isa, bf16, f16};
@@ -96,21 +95,8 @@ impl RowResult {
             Field::num("max_ulp", "max ulp", st.max_ulp, ulp_text(st.max_ulp)),
             Field::text("worst", "worst output", st.worst.clone()),
             crate::ulp::same_bits_field(self.same_bits),
-            Field::num(
-                "seconds",
-                "time",
-                self.seconds,
-                format_duration(self.seconds),
-            ),
-            Field::text(
-                "result",
-                "result",
-                if self.failure(scale).is_none() {
-                    "ok"
-                } else {
-                    "FAIL"
-                },
-            ),
+            crate::ulp::time_field(self.seconds),
+            crate::ulp::result_field(self.failure(scale).is_none()),
         ]
     }
 }

@@ -149,23 +149,20 @@ impl UlpRow {
                 hidden: true,
                 ..Field::text("output_hash", "", format!("{:016x}", self.hash))
             },
-            Field::num(
-                "seconds",
-                "time",
-                self.seconds,
-                format_duration(self.seconds),
-            ),
-            Field::text(
-                "result",
-                "result",
-                if self.failure(scale).is_none() {
-                    "ok"
-                } else {
-                    "FAIL"
-                },
-            ),
+            time_field(self.seconds),
+            result_field(self.failure(scale).is_none()),
         ]
     }
+}
+
+/// The *time* cell: seconds (JSON), a short duration (text).
+pub fn time_field(seconds: f64) -> Field {
+    Field::num("seconds", "time", seconds, format_duration(seconds))
+}
+
+/// The *result* cell: `ok`, or `FAIL` when a check failed.
+pub fn result_field(ok: bool) -> Field {
+    Field::text("result", "result", if ok { "ok" } else { "FAIL" })
 }
 
 /// The *same bits* cell: `—` (JSON null) on the first ISA of a function, else yes/NO.
