@@ -291,6 +291,11 @@ pub(crate) const fn half_table(name: &str) -> bool {
     false
 }
 
+/// Whether two names are equal (in const contexts).
+pub(crate) const fn same_name(a: &str, b: &str) -> bool {
+    same(a.as_bytes(), b.as_bytes())
+}
+
 const fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
