@@ -32,18 +32,37 @@ pub(crate) struct Exact<'a> {
 /// otherwise the midpoint, an f32 number, is at least one step away and the true value within
 /// half a step.
 ///
-/// relu2 is exact on half inputs (a square of at most 11 significant bits fits in f32's 24,
-/// and bf16 squares below f32's normal range lie below half a bf16 ulp of zero or keep
-/// their bits down to 2^-149), so its f32 result is the true value and needs no test.
+/// [`HALF_EXACT`] functions need no test on half inputs.
 pub(crate) const fn radius(name: &str) -> u32 {
     let b = crate::table::ulp_f32_of(name);
-    if b == 0.0 || crate::table::same_name(name, "relu2") {
+    if b == 0.0 || half_exact(name) {
         0
     } else if b <= 0.5 {
         1
     } else {
         (2.0 * b) as u32 + 1
     }
+}
+
+/// Functions whose f32 result on a half input rounds to the half format exactly as the true
+/// value does, so their half forms need no near-midpoint test (`tests/half.rs` checks every
+/// input on every ISA):
+/// - relu2: the square of at most 11 significant bits fits in f32's 24; bf16 squares below
+///   f32's normal range either lie below half a bf16 ulp of zero or keep every bit;
+/// - sparse_sigmoid, `0.5·clip(x + 1, 0, 2)`: `x + 1` is exact unless |x| < 2^-13, and then
+///   both it and the true value lie within 2^-14 of 0.5, where the nearest half midpoints
+///   are 2^-13 away or more.
+const HALF_EXACT: [&str; 2] = ["relu2", "sparse_sigmoid"];
+
+const fn half_exact(name: &str) -> bool {
+    let mut i = 0;
+    while i < HALF_EXACT.len() {
+        if crate::table::same_name(name, HALF_EXACT[i]) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// An elementwise function on one vector of lanes.
