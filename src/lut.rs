@@ -16,10 +16,11 @@
 //! set per thread by [`with_tables`], or for the process by the environment variable
 //! `LANEWISE_HALF_TABLES=auto|eager|off` (read once).
 //!
-//! **Which.** Every one-input elementwise function except the exact ones (relu, relu6,
-//! identity, hard_tanh, hard_shrink, step: their kernels outrun a table lookup), for `f16`
-//! and `bf16`. f32 never uses tables (2^32 inputs), nor do PReLU (two inputs) and the
-//! row-wise functions.
+//! **Which.** Every function built on the transcendental primitives (families
+//! [`Transcendental`](crate::table::Family::Transcendental) and
+//! [`Primitive`](crate::table::Family::Primitive)), for `f16` and `bf16`; the
+//! piecewise-linear ones keep their kernels, which outrun a lookup in cache. f32 never uses
+//! tables (2^32 inputs), nor do PReLU (two inputs) and the row-wise functions.
 //!
 //! **Memory.** 128 KiB per table, at most [`MAX_TABLES`] tables (8 MiB) per process; calls
 //! on further keys compute, and at most [`MAX_KEYS`] keys are counted. Tables live until
