@@ -264,31 +264,35 @@ macro_rules! paste_inplace {
 /// README; it shares LeakyReLU's kernel).
 pub static OPS: &[OpInfo] = TABLE;
 
-/// [`ulp_f32`](OpInfo::ulp_f32) of the function called `name`, at compile time (the half
-/// driver sizes its ambiguity test from it); 0 for a name not in the table.
-pub(crate) const fn ulp_f32_of(name: &str) -> f64 {
+/// The entry of the function called `name`, at compile time.
+const fn entry_of(name: &str) -> Option<&'static OpInfo> {
     let mut i = 0;
     while i < TABLE.len() {
-        if same(TABLE[i].name.as_bytes(), name.as_bytes()) {
-            return TABLE[i].ulp_f32;
+        if same_name(TABLE[i].name, name) {
+            return Some(&TABLE[i]);
         }
         i += 1;
     }
-    0.0
+    None
+}
+
+/// [`ulp_f32`](OpInfo::ulp_f32) of the function called `name`, at compile time (the half
+/// driver sizes its ambiguity test from it); 0 for a name not in the table.
+pub(crate) const fn ulp_f32_of(name: &str) -> f64 {
+    match entry_of(name) {
+        Some(op) => op.ulp_f32,
+        None => 0.0,
+    }
 }
 
 /// Whether the f16/bf16 forms of the function `name` use lookup tables ([`crate::lut`]):
 /// every function built on the transcendental primitives, whose kernels run slower than a
 /// table lookup; the piecewise-linear ones compute. Evaluated at compile time.
 pub(crate) const fn half_table(name: &str) -> bool {
-    let mut i = 0;
-    while i < TABLE.len() {
-        if same(TABLE[i].name.as_bytes(), name.as_bytes()) {
-            return !matches!(TABLE[i].family, Family::PiecewiseLinear);
-        }
-        i += 1;
+    match entry_of(name) {
+        Some(op) => !matches!(op.family, Family::PiecewiseLinear),
+        None => false,
     }
-    false
 }
 
 /// Whether two names are equal (in const contexts).

@@ -51,7 +51,8 @@ impl HalfStats {
 }
 
 /// Runs `op` with parameters `params` on all 65,536 bit patterns of `T` (f16 or bf16) with
-/// `isa`'s kernel (lookup tables off), and compares every output with the f64 reference rounded once to `T`.
+/// `isa`'s kernel (lookup tables off), and compares every output with the f64 reference
+/// rounded once to `T`.
 ///
 /// Returns [`IsaError::Unavailable`] when the machine lacks `isa`.
 ///
