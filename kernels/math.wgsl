@@ -320,7 +320,38 @@ fn sigmoid_dd(z_hi: f32, z_lo: f32) -> Scaled {
     );
 }
 
+// σ(z) for |z| ≤ SIGMOID_LEAN as a double-f32 (src/math/sigmoid.rs `sigmoid_lean`):
+// p/(2^−n + p) and 1 − p/(2^−n + p), the polynomial in Estrin's scheme.
+fn sigmoid_lean(z: f32) -> Dd {
+    let a = -abs(z);
+    let t = fmadd(a, LOG2E, SHIFTER);
+    let n = t - SHIFTER;
+    let r = fnma(n, LN2_LO, fnma(n, LN2_HI, a));
+    let r2 = r * r;
+    let c_lo = fmadd(EXP_Q_1, r, EXP_Q_0);
+    let c_mid = fmadd(EXP_Q_3, r, EXP_Q_2);
+    let c_hi = fmadd(EXP_Q_5, r, EXP_Q_4);
+    let q = fmadd(r2, fmadd(r2, c_hi, c_mid), c_lo);
+    let p_hi = fmadd(r, q, 1.0);
+    let p_lo = fmadd(r, q, 1.0 - p_hi);
+    let k = bitcast<u32>(t) << 23u;
+    let s = bitcast<f32>(k + (127u << 23u));
+    let s_inv = bitcast<f32>((127u << 23u) - k);
+    let d = fast_two_sum(s_inv, p_hi);
+    let d_lo = d.lo + p_lo;
+    let quo = div(p_hi, d.hi);
+    let rem = fnma(quo, d.hi, p_hi);
+    let inv_d = fnma(quo, s, s);
+    let corr = fnma(quo, d_lo, rem + p_lo) * inv_d;
+    let h = fast_two_sum(1.0, -quo);
+    let neg = z < 0.0;
+    return Dd(select(h.hi, quo, neg), select(h.lo - corr, corr, neg));
+}
+
 fn lw_sigmoid(x: f32) -> f32 {
+    if abs(x) <= SIGMOID_LEAN {
+        return dd_round(sigmoid_lean(x));
+    }
     return scaled_value(sigmoid_dd(x, 0.0));
 }
 

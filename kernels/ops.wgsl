@@ -222,6 +222,10 @@ fn op_softplus(x: f32, p: vec4<f32>) -> f32 {
 }
 
 fn op_silu(x: f32, p: vec4<f32>) -> f32 {
+    if abs(x) <= SIGMOID_LEAN {
+        let s = sigmoid_lean(x);
+        return fmadd(x, s.hi, x * s.lo);
+    }
     return neg_inf_nan(x, scaled_times(sigmoid_dd(x, 0.0), x));
 }
 

@@ -118,6 +118,11 @@ impl<S: Simd> V<S> {
     pub fn sel(self, m: M<S>, a: F<S>, b: F<S>) -> F<S> {
         self.0.select_f32s(m, a, b)
     }
+    /// Whether every lane of `m` is set.
+    #[inline(always)]
+    pub fn all(self, m: M<S>) -> bool {
+        !self.any(self.0.not_m32s(m))
+    }
     /// Whether any lane of `m` is set.
     #[inline(always)]
     pub fn any(self, m: M<S>) -> bool {

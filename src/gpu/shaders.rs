@@ -8,7 +8,7 @@
 //! `V::poly`.
 
 use crate::Dtype;
-use crate::math::{erf, exp, log, tanh};
+use crate::math::{erf, exp, log, sigmoid, tanh};
 use crate::ops::kernels as k;
 use crate::table::OpInfo;
 use std::fmt::Write;
@@ -111,6 +111,8 @@ pub fn prelude() -> String {
     p.scalar("EXP_UNDERFLOW", exp::EXP_UNDERFLOW);
     p.poly("EXP_Q", &exp::EXP_Q);
     p.poly("EXPM1_Q", &exp::EXPM1_Q);
+    // src/math/sigmoid.rs
+    p.scalar("SIGMOID_LEAN", sigmoid::SIGMOID_LEAN);
     // src/math/log.rs
     p.scalar("LOG_LN2_HI", log::LN2_HI);
     p.scalar("LOG_LN2_LO", log::LN2_LO);

@@ -95,9 +95,41 @@ fn exp_poly<S: Simd>(v: V<S>, r: F<S>) -> F<S> {
     v.fma(r, v.poly(r, &EXP_Q), v.splat(1.0))
 }
 
+/// Up to this |x|, e^x is a normal f32 (|n| ≤ 125): no lane needs a special value.
+pub(crate) const EXP_NORMAL: f32 = 86.5;
+
 /// e^x, ≤ 1 ulp.
+///
+/// A vector whose lanes all lie in |x| ≤ [`EXP_NORMAL`] (the common case) skips the
+/// selects for overflow, underflow and NaN: its result `p·2^n` is normal, so scaling is
+/// exact (`vscalefps`, or a multiply by `2^n`). Both paths give the same bits.
 #[inline(always)]
 pub(crate) fn exp<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let (y, plain) = exp_plain(v, x);
+    if plain {
+        return y;
+    }
+    exp_special(v, x)
+}
+
+/// `(e^x, true)` when every lane of `x` lies in |x| ≤ [`EXP_NORMAL`]; `(_, false)` otherwise
+/// (then the first value is garbage and the caller takes [`exp_special`]).
+#[inline(always)]
+pub(crate) fn exp_plain<S: Simd>(v: V<S>, x: F<S>) -> (F<S>, bool) {
+    let red = reduce(v, x);
+    // NaN compares false, so it leaves the plain path.
+    let outside = v.not_m(v.le(v.abs(x), v.splat(EXP_NORMAL)));
+    let p = exp_poly(v, red.r);
+    let y = match v.scalef_native(p, red.n) {
+        Some(y) => y,
+        None => v.mul(p, pow2(v, red.t)),
+    };
+    (y, !v.any(outside))
+}
+
+/// e^x for any lanes (subnormal results, overflow to inf, underflow to 0, NaN carried).
+#[inline(always)]
+pub(crate) fn exp_special<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let red = reduce(v, x);
     let y = scale(v, exp_poly(v, red.r), red.t, red.n);
     let y = v.sel(v.gt(x, v.splat(EXP_OVERFLOW)), v.splat(f32::INFINITY), y);

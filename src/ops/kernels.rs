@@ -1,9 +1,9 @@
 //! One kernel per elementwise function, each a small struct holding its parameters.
 
 use crate::driver::{Kernel, Kernel2};
-use crate::math::exp::{exp, exp_neg_abs, expm1, unscale};
+use crate::math::exp::{exp_neg_abs, exp_plain, exp_special, expm1, unscale};
 use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
-use crate::math::sigmoid::{Scaled, recip_dd, sigmoid, sigmoid_dd};
+use crate::math::sigmoid::{SIGMOID_LEAN, Scaled, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean};
 use crate::math::{Dd, erf, tanh};
 use crate::simd::{F, V};
 use pulp::Simd;
@@ -36,15 +36,19 @@ macro_rules! kernel {
             #[allow(unused_variables)]
             fn apply<S: Simd>(self, $v: V<S>, $x: F<S>) -> F<S> {
                 let $name { $($field),* } = self;
-                let y: F<S> = $body;
-                // One NaN for every instruction set (payload propagation differs).
-                $v.sel($v.eq(y, y), y, $v.splat(f32::NAN))
+                canonical_nan($v, $body)
             }
         }
     };
 }
 
 const INF: f32 = f32::INFINITY;
+
+/// One NaN for every instruction set (payload propagation differs between them).
+#[inline(always)]
+fn canonical_nan<S: Simd>(v: V<S>, y: F<S>) -> F<S> {
+    v.sel(v.eq(y, y), y, v.splat(f32::NAN))
+}
 
 #[inline(always)]
 fn relu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
@@ -121,10 +125,31 @@ kernel!(
         v.sel(v.gt(x, v.splat(0.0)), pos, neg)
     }
 );
-kernel!(Sigmoid {} | v, x | sigmoid(v, x));
 kernel!(
-    Silu {} | v,
-    x | neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x))
+    @plain Sigmoid {} | v,
+    x | {
+        let inside = v.le(v.abs(x), v.splat(SIGMOID_LEAN));
+        let lean = sigmoid_lean(v, x).round(v);
+        if v.all(inside) {
+            lean
+        } else {
+            canonical_nan(v, v.sel(inside, lean, sigmoid(v, x)))
+        }
+    }
+);
+kernel!(
+    @plain Silu {} | v,
+    x | {
+        let inside = v.le(v.abs(x), v.splat(SIGMOID_LEAN));
+        let val = sigmoid_lean(v, x);
+        let lean = v.fma(x, val.hi, v.mul(x, val.lo));
+        if v.all(inside) {
+            lean
+        } else {
+            let wide = neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x));
+            canonical_nan(v, v.sel(inside, lean, wide))
+        }
+    }
 );
 kernel!(
     GeluFast {} | v,
@@ -250,7 +275,18 @@ kernel!(
     }
 );
 kernel!(Log1mexp {} | v, x | log1mexp(v, x));
-kernel!(Exp {} | v, x | exp(v, x));
+kernel!(
+    @plain Exp {} | v,
+    x | {
+        // The plain path makes no NaN; the other one makes them canonical.
+        let (y, plain) = exp_plain(v, x);
+        if plain {
+            y
+        } else {
+            canonical_nan(v, exp_special(v, x))
+        }
+    }
+);
 kernel!(Expm1 {} | v, x | expm1(v, x));
 kernel!(Log {} | v, x | log(v, x));
 kernel!(Log1p {} | v, x | log1p(v, x));

@@ -122,8 +122,9 @@ unary!(
     selu, selu_inplace, () => Selu {}
 );
 unary!(
-    /// Logistic sigmoid `1/(1 + e^−x)` (both frameworks), ≤ 1 ulp including the subnormal
-    /// left tail (both frameworks flush it to 0 below about −87.3).
+    /// Logistic sigmoid `1/(1 + e^−x)` (both frameworks), ≤ 2 ulp (1.01 measured over all
+    /// 2^32 inputs) including the subnormal left tail (both frameworks flush it to 0 below
+    /// about −87.3).
     ///
     /// ```
     /// let mut y = [0.0f32; 3];
@@ -178,7 +179,8 @@ unary!(
     hard_swish, hard_swish_inplace, () => HardSwish {}
 );
 unary!(
-    /// SiLU / swish `x·σ(x)` (MLX `silu`, Flax `silu` = `swish`), ≤ 1 ulp. −inf → NaN.
+    /// SiLU / swish `x·σ(x)` (MLX `silu`, Flax `silu` = `swish`), ≤ 2 ulp (1.07 measured
+    /// over all 2^32 inputs). −inf → NaN.
     ///
     /// ```
     /// let mut y = [0.0f32; 2];
