@@ -125,31 +125,36 @@ kernel!(
         v.sel(v.gt(x, v.splat(0.0)), pos, neg)
     }
 );
+/// `lean(σ(x))` from [`sigmoid_lean`] where every lane has |x| ≤ [`SIGMOID_LEAN`] (no NaN
+/// can arise there); otherwise `wide()` on the other lanes, NaNs made canonical.
+#[inline(always)]
+fn lean_sigmoid_or<S: Simd>(
+    v: V<S>,
+    x: F<S>,
+    lean: impl FnOnce(Dd<S>) -> F<S>,
+    wide: impl FnOnce() -> F<S>,
+) -> F<S> {
+    let inside = v.le(v.abs(x), v.splat(SIGMOID_LEAN));
+    let y = lean(sigmoid_lean(v, x));
+    if v.all(inside) {
+        y
+    } else {
+        canonical_nan(v, v.sel(inside, y, wide()))
+    }
+}
+
 kernel!(
     @plain Sigmoid {} | v,
-    x | {
-        let inside = v.le(v.abs(x), v.splat(SIGMOID_LEAN));
-        let lean = sigmoid_lean(v, x).round(v);
-        if v.all(inside) {
-            lean
-        } else {
-            canonical_nan(v, v.sel(inside, lean, sigmoid(v, x)))
-        }
-    }
+    x | lean_sigmoid_or(v, x, |s| s.round(v), || sigmoid(v, x))
 );
 kernel!(
     @plain Silu {} | v,
-    x | {
-        let inside = v.le(v.abs(x), v.splat(SIGMOID_LEAN));
-        let val = sigmoid_lean(v, x);
-        let lean = v.fma(x, val.hi, v.mul(x, val.lo));
-        if v.all(inside) {
-            lean
-        } else {
-            let wide = neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x));
-            canonical_nan(v, v.sel(inside, lean, wide))
-        }
-    }
+    x | lean_sigmoid_or(
+        v,
+        x,
+        |s| v.fma(x, s.hi, v.mul(x, s.lo)),
+        || neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x))
+    )
 );
 kernel!(
     GeluFast {} | v,
