@@ -320,13 +320,36 @@ fn sigmoid_dd(z_hi: f32, z_lo: f32) -> Scaled {
     );
 }
 
-// σ(z) for |z| ≤ SIGMOID_LEAN as a double-f32 (src/math/sigmoid.rs `sigmoid_lean`):
-// p/(2^−n + p) and 1 − p/(2^−n + p), the polynomial in Estrin's scheme.
-fn sigmoid_lean(z: f32) -> Dd {
-    let a = -abs(z);
+// e^−|z| = 2^n·(p_hi + p_lo) and what the lean kernels build on it (src/math/sigmoid.rs
+// `LeanExp`, per lane: z > SIGMOID_FAR clamped, z < −SIGMOID_FAR worked at 2^64 times its size).
+struct LeanExp {
+    neg: bool,
+    r: f32,
+    p_hi: f32,
+    p_lo: f32,
+    s: f32,
+    s_inv: f32,
+    f: f32,
+    f_s: f32,
+    unscale: f32,
+    deep: bool,
+}
+
+// src/math/sigmoid.rs `lean_exp`. `dd`: the argument is a double-f32 (otherwise z_lo is
+// ignored and r rounds as there).
+fn lean_exp(z: f32, z_lo: f32, dd: bool, f: f32) -> LeanExp {
+    let neg = z < 0.0;
+    var a = -abs(z);
+    var a_lo = select(-z_lo, z_lo, neg);
+    let clamp = !neg & (a < -SIGMOID_FAR);
+    a = select(a, -SIGMOID_FAR, clamp);
+    a_lo = select(a_lo, 0.0, clamp);
+    let deep = a < -SIGMOID_FAR;
+    let scale = select(1.0, 0x1p64f, deep);
     let t = fmadd(a, LOG2E, SHIFTER);
     let n = t - SHIFTER;
-    let r = fnma(n, LN2_LO, fnma(n, LN2_HI, a));
+    let r1 = fnma(n, LN2_HI, a);
+    let r = select(fnma(n, LN2_LO, r1), r1 + fnma(n, LN2_LO, a_lo), dd);
     let r2 = r * r;
     let c_lo = fmadd(EXP_Q_1, r, EXP_Q_0);
     let c_mid = fmadd(EXP_Q_3, r, EXP_Q_2);
@@ -335,22 +358,63 @@ fn sigmoid_lean(z: f32) -> Dd {
     let p_hi = fmadd(r, q, 1.0);
     let p_lo = fmadd(r, q, 1.0 - p_hi);
     let k = bitcast<u32>(t) << 23u;
-    let s = bitcast<f32>(k + (127u << 23u));
+    let s = bitcast<f32>(k + (127u << 23u)) * scale;
     let s_inv = bitcast<f32>((127u << 23u) - k);
-    let d = fast_two_sum(s_inv, p_hi);
-    let d_lo = d.lo + p_lo;
-    let quo = div(p_hi, d.hi);
-    let rem = fnma(quo, d.hi, p_hi);
-    let inv_d = fnma(quo, s, s);
-    let corr = fnma(quo, d_lo, rem + p_lo) * inv_d;
+    return LeanExp(neg, r, p_hi, p_lo, s, s_inv, f, f * scale, select(1.0, 0x1p-64f, deep), deep);
+}
+
+// src/math/sigmoid.rs `ratio_tail`: f·R (z < 0) or f·(1 − R) (z ≥ 0) for R = A/D.
+fn ratio_tail(e: LeanExp, a: Dd, d: Dd, quo: f32, inv_d: f32) -> f32 {
+    let rem = fnma(quo, d.hi, a.hi);
+    let m = rem + fnma(quo, d.lo, a.lo);
     let h = fast_two_sum(1.0, -quo);
-    let neg = z < 0.0;
-    return Dd(select(h.hi, quo, neg), select(h.lo - corr, corr, neg));
+    let pos_lo = e.f_s * fnma(m, inv_d, h.lo);
+    let neg_lo = m * (e.f * inv_d);
+    return fmadd(e.f_s, select(h.hi, quo, e.neg), select(pos_lo, neg_lo, e.neg)) * e.unscale;
+}
+
+// f·σ(z_hi + z_lo) for |z_hi| ≤ SIGMOID_LEAN (src/math/sigmoid.rs `sigmoid_lean`,
+// `sigmoid_tail`): p/(2^−n + p) and 1 − p/(2^−n + p).
+fn sigmoid_lean(z: f32, z_lo: f32, dd: bool, f: f32) -> f32 {
+    let e = lean_exp(z, z_lo, dd, f);
+    let d = fast_two_sum(e.s_inv, e.p_hi);
+    let quo = div(e.p_hi, d.hi);
+    let inv_d = fnma(quo, e.s, e.s);
+    return ratio_tail(e, Dd(e.p_hi, e.p_lo), Dd(d.hi, d.lo + e.p_lo), quo, inv_d);
+}
+
+// mish(x) for |x| ≤ SIGMOID_LEAN (src/math/mish.rs `mish_lean`).
+fn mish_lean(x: f32) -> f32 {
+    let e = lean_exp(x, 0.0, false, x);
+    let ex = Dd(select(e.p_hi * e.s, 0.0, e.deep), select(e.p_lo * e.s, 0.0, e.deep));
+    let g = fast_two_sum(2.0, ex.hi);
+    let a_neg = dd_mul(Dd(e.p_hi, e.p_lo), Dd(g.hi, g.lo + ex.lo));
+    let u = Dd(ex.hi + ex.hi, ex.lo + ex.lo);
+    let ap = two_prod(u.hi, ex.hi);
+    let a_pos = Dd(ap.hi, fmadd(u.hi, u.lo, ap.lo));
+    let b0 = fast_two_sum(1.0, u.hi);
+    let a = Dd(select(a_pos.hi, a_neg.hi, e.neg), select(a_pos.lo, a_neg.lo, e.neg));
+    let b_hi = select(b0.hi, e.s_inv + e.s_inv, e.neg);
+    let b_lo = select(b0.lo + u.lo, 0.0, e.neg);
+    let d0 = fast_two_sum(b_hi, a.hi);
+    let d = Dd(d0.hi, d0.lo + (b_lo + a.lo));
+    let quo = div(a.hi, d.hi);
+    let sh = e.s * 0.5;
+    let inv_neg = fnma(quo, sh, sh);
+    let r = e.r;
+    var g4 = fmadd(0.6666667, r, -1.3333334);
+    g4 = fmadd(g4, r, 2.0);
+    g4 = fmadd(g4, r, -2.0);
+    g4 = fmadd(g4, r, 1.0);
+    let k = (e.s_inv * e.s_inv) * (g4 * 0.5);
+    let inv_d = select(quo * k, inv_neg, e.neg);
+    let y = ratio_tail(e, a, d, quo, inv_d);
+    return select(y, x, x == 0.0);
 }
 
 fn lw_sigmoid(x: f32) -> f32 {
     if abs(x) <= SIGMOID_LEAN {
-        return dd_round(sigmoid_lean(x));
+        return sigmoid_lean(x, 0.0, false, 1.0);
     }
     return scaled_value(sigmoid_dd(x, 0.0));
 }

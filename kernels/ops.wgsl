@@ -28,17 +28,22 @@ fn softplus(x: f32) -> f32 {
     return select(y, x, x == inf());
 }
 
-fn gelu_tanh(x: f32) -> f32 {
-    let big = abs(x) > 16.0;
-    let xc = select(x, copysign(16.0, x), big);
-    let q = two_prod(xc, xc);
+// z = 2·√(2/π)·x·(1 + 0.044715·x²) in double-f32 (src/ops/kernels.rs `gelu_tanh_z`).
+fn gelu_tanh_z(x: f32) -> Dd {
+    let q = two_prod(x, x);
     let m0 = two_prod(q.hi, GELU_TANH_C.hi);
     let m_lo = fmadd(q.hi, GELU_TANH_C.lo, fmadd(q.lo, GELU_TANH_C.hi, m0.lo));
     let w0 = two_sum(1.0, m0.hi);
     let w = Dd(w0.hi, w0.lo + m_lo);
-    let k0 = two_prod(xc, GELU_TANH_K.hi);
-    let k = Dd(k0.hi, fmadd(xc, GELU_TANH_K.lo, k0.lo));
-    let z = dd_mul(k, w);
+    let k0 = two_prod(x, GELU_TANH_K.hi);
+    let k = Dd(k0.hi, fmadd(x, GELU_TANH_K.lo, k0.lo));
+    return dd_mul(k, w);
+}
+
+fn gelu_tanh(x: f32) -> f32 {
+    let big = abs(x) > 16.0;
+    let xc = select(x, copysign(16.0, x), big);
+    let z = gelu_tanh_z(xc);
     var y = scaled_times(sigmoid_dd(z.hi, z.lo), xc);
     y = select(y, x, big & (x > 0.0));
     return select(y, -0.0, big & (x < 0.0));
@@ -223,13 +228,15 @@ fn op_softplus(x: f32, p: vec4<f32>) -> f32 {
 
 fn op_silu(x: f32, p: vec4<f32>) -> f32 {
     if abs(x) <= SIGMOID_LEAN {
-        let s = sigmoid_lean(x);
-        return fmadd(x, s.hi, x * s.lo);
+        return sigmoid_lean(x, 0.0, false, x);
     }
     return neg_inf_nan(x, scaled_times(sigmoid_dd(x, 0.0), x));
 }
 
 fn op_mish(x: f32, p: vec4<f32>) -> f32 {
+    if abs(x) <= SIGMOID_LEAN {
+        return mish_lean(x);
+    }
     return neg_inf_nan(x, mish(x));
 }
 
@@ -238,12 +245,19 @@ fn op_gelu(x: f32, p: vec4<f32>) -> f32 {
 }
 
 fn op_gelu_tanh(x: f32, p: vec4<f32>) -> f32 {
+    let z = gelu_tanh_z(x);
+    if abs(z.hi) <= SIGMOID_LEAN {
+        return sigmoid_lean(z.hi, z.lo, true, x);
+    }
     return neg_inf_nan(x, gelu_tanh(x));
 }
 
 fn op_gelu_fast(x: f32, p: vec4<f32>) -> f32 {
     let z = two_prod(x, GELU_FAST.hi);
     let z_lo = fmadd(x, GELU_FAST.lo, z.lo);
+    if abs(z.hi) <= SIGMOID_LEAN {
+        return sigmoid_lean(z.hi, z_lo, true, x);
+    }
     return neg_inf_nan(x, scaled_times(sigmoid_dd(z.hi, z_lo), x));
 }
 

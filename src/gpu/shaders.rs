@@ -113,6 +113,7 @@ pub fn prelude() -> String {
     p.poly("EXPM1_Q", &exp::EXPM1_Q);
     // src/math/sigmoid.rs
     p.scalar("SIGMOID_LEAN", sigmoid::SIGMOID_LEAN);
+    p.scalar("SIGMOID_FAR", sigmoid::SIGMOID_FAR);
     // src/math/log.rs
     p.scalar("LOG_LN2_HI", log::LN2_HI);
     p.scalar("LOG_LN2_LO", log::LN2_LO);

@@ -9,6 +9,7 @@
 pub(crate) mod erf;
 pub(crate) mod exp;
 pub(crate) mod log;
+pub(crate) mod mish;
 pub(crate) mod sigmoid;
 pub(crate) mod tanh;
 

@@ -1,11 +1,12 @@
 //! The logistic function σ(z) = 1/(1 + e^−z), carried in double-f32 so that x·σ(x) and
 //! friends round once: [`sigmoid_dd`] for any argument (a double-f32 one too), and
-//! [`sigmoid_lean`] for |z| ≤ 64 with fewer operations and a shorter dependency chain
-//! (sigmoid and silu use it).
+//! [`sigmoid_lean`] / [`sigmoid_lean_dd`] for |z| ≤ 87 with fewer operations and a shorter
+//! dependency chain (sigmoid, silu, gelu_fast and gelu_tanh use it where their argument
+//! lies in range).
 
 use super::Dd;
 use super::exp::{EXP_Q, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_dd, pow2, scale};
-use crate::simd::{F, V};
+use crate::simd::{F, M, V};
 use pulp::Simd;
 
 /// `value · 2^n`, with `t = SHIFTER + n` (n ≤ 0).
@@ -90,13 +91,20 @@ pub(crate) fn sigmoid<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     sigmoid_dd(v, x, v.splat(0.0)).value(v)
 }
 
-/// Up to this |z|, [`sigmoid_lean`] applies: σ(−|z|) ≥ 2^-93, so its correction term
-/// (2^-24 of it) is a normal f32 too.
-pub(crate) const SIGMOID_LEAN: f32 = 64.0;
+/// The domain of [`sigmoid_lean`]: there 2^n, its reciprocal and the quotient stay normal
+/// (σ(−|z|) > 2^-126).
+pub(crate) const SIGMOID_LEAN: f32 = 87.0;
 
-/// σ(z) for |z| ≤ [`SIGMOID_LEAN`] as a double-f32 `hi + lo`, to about 2^-25 relative (the
-/// roundings of the reduced argument and of the polynomial; its own error is 2^-28), with
-/// one division. Lanes outside that range hold garbage.
+/// Beyond this |z| (in some lane), [`sigmoid_lean`] takes the variant that keeps its
+/// intermediates normal: z > 32 is clamped (σ(z) = 1 − 2^-46 already rounds `f·σ` to `f`),
+/// and a z < −32 lane works at 2^64 times its size, scaled back by one exact product.
+pub(crate) const SIGMOID_FAR: f32 = 32.0;
+
+/// `f·σ(z)` for |z| ≤ [`SIGMOID_LEAN`], rounded once from a double-f32 σ that is good to
+/// about 2^-25 relative (the roundings of the reduced argument and of the polynomial; its own
+/// error is 2^-28), with one division. Lanes outside that range hold garbage. `f = 1` gives
+/// σ; `|f|` must not be tiny where `|z| > 32`, or `f·σ` would be subnormal (every caller has
+/// `f = 1` or `z ≈ c·f`).
 ///
 /// With `e^−|z| = 2^n·p`, `σ(−|z|) = p/D` for `D = 2^−n + p` (carried as a double-f32, so
 /// no product by `2^n` lies on the critical path): the quotient `q = p.hi/D.hi` is
@@ -105,35 +113,151 @@ pub(crate) const SIGMOID_LEAN: f32 = 64.0;
 /// `σ(|z|) = 1 − p/D`, one Fast2Sum. The polynomial is evaluated in Estrin's scheme, which
 /// shortens the dependency chain that bounds this kernel.
 #[inline(always)]
-pub(crate) fn sigmoid_lean<S: Simd>(v: V<S>, z: F<S>) -> Dd<S> {
+pub(crate) fn sigmoid_lean<S: Simd>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
+    lean::<S, false>(v, z, z, f)
+}
+
+/// [`sigmoid_lean`] of a double-f32 argument `z_hi + z_lo`.
+#[inline(always)]
+pub(crate) fn sigmoid_lean_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>, f: F<S>) -> F<S> {
+    lean::<S, true>(v, z_hi, z_lo, f)
+}
+
+/// `z_lo` takes part only where `DD`.
+#[inline(always)]
+fn lean<S: Simd, const DD: bool>(v: V<S>, z: F<S>, z_lo: F<S>, f: F<S>) -> F<S> {
+    // Subnormal intermediates cost microcode assists on x86: only a vector that could make
+    // one pays for the variant that avoids them.
+    if far(v, z) {
+        sigmoid_tail(v, lean_exp::<S, true, DD>(v, z, z_lo, f))
+    } else {
+        sigmoid_tail(v, lean_exp::<S, false, DD>(v, z, z_lo, f))
+    }
+}
+
+/// Whether some lane has |z| > [`SIGMOID_FAR`]: the lean kernels then take their `WIDE` form.
+#[inline(always)]
+pub(crate) fn far<S: Simd>(v: V<S>, z: F<S>) -> bool {
+    v.any(v.gt(v.abs(z), v.splat(SIGMOID_FAR)))
+}
+
+/// `e^−|z| = 2^n·(p_hi + p_lo)` and what the lean kernels build on it.
+pub(crate) struct LeanExp<S: Simd> {
+    /// z < 0.
+    pub neg: M<S>,
+    /// The reduced argument, `p ≈ e^r`.
+    pub r: F<S>,
+    pub p_hi: F<S>,
+    pub p_lo: F<S>,
+    /// `2^n·2^B`, with B = 64 in the lanes with z < −[`SIGMOID_FAR`] (`WIDE` only), else 0.
+    pub s: F<S>,
+    /// `2^−n`.
+    pub s_inv: F<S>,
+    pub f: F<S>,
+    /// `f·2^B`.
+    pub f_s: F<S>,
+    /// `2^−B`.
+    pub unscale: F<S>,
+    /// The lanes with B = 64 (`WIDE` only).
+    pub deep: Option<M<S>>,
+}
+
+/// The shared front of the lean kernels, for |z| ≤ [`SIGMOID_LEAN`]: `WIDE` clamps z >
+/// [`SIGMOID_FAR`] to it and scales the z < −[`SIGMOID_FAR`] lanes; `DD` adds `z_lo`.
+#[inline(always)]
+pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool>(
+    v: V<S>,
+    z: F<S>,
+    z_lo: F<S>,
+    f: F<S>,
+) -> LeanExp<S> {
     let one = v.splat(1.0);
-    let a = v.neg(v.abs(z));
+    let neg = v.lt(z, v.splat(0.0));
+    let mut a = v.neg(v.abs(z));
+    let mut a_lo = v.sel(neg, z_lo, v.neg(z_lo));
+    let (mut f_s, mut scale, mut unscale, mut deep) = (f, one, one, None);
+    if WIDE {
+        let clamp = v.and_m(v.not_m(neg), v.lt(a, v.splat(-SIGMOID_FAR)));
+        a = v.sel(clamp, v.splat(-SIGMOID_FAR), a);
+        a_lo = v.sel(clamp, v.splat(0.0), a_lo);
+        let d = v.lt(a, v.splat(-SIGMOID_FAR));
+        scale = v.sel(d, v.splat(f32::from_bits((127 + 64) << 23)), one);
+        unscale = v.sel(d, v.splat(f32::from_bits((127 - 64) << 23)), one);
+        f_s = v.mul(f, scale);
+        deep = Some(d);
+    }
     let t = v.fma(a, v.splat(LOG2E), v.splat(SHIFTER));
     let n = v.sub(t, v.splat(SHIFTER));
-    let r = v.fnma(n, v.splat(LN2_LO), v.fnma(n, v.splat(LN2_HI), a));
+    let r1 = v.fnma(n, v.splat(LN2_HI), a); // exact
+    let r = if DD {
+        // The small terms join r1 with one rounding.
+        v.add(r1, v.fnma(n, v.splat(LN2_LO), a_lo))
+    } else {
+        v.fnma(n, v.splat(LN2_LO), r1)
+    };
     let c = &EXP_Q;
     let r2 = v.mul(r, r);
-    let lo = v.fma(v.splat(c[1]), r, v.splat(c[0]));
-    let mid = v.fma(v.splat(c[3]), r, v.splat(c[2]));
-    let hi = v.fma(v.splat(c[5]), r, v.splat(c[4]));
-    let q = v.fma(r2, v.fma(r2, hi, mid), lo);
+    let q_lo = v.fma(v.splat(c[1]), r, v.splat(c[0]));
+    let q_mid = v.fma(v.splat(c[3]), r, v.splat(c[2]));
+    let q_hi = v.fma(v.splat(c[5]), r, v.splat(c[4]));
+    let q = v.fma(r2, v.fma(r2, q_hi, q_mid), q_lo);
     // e^r = p.hi + p.lo (1 − p.hi is exact: p.hi lies in [0.5, 2]).
     let p_hi = v.fma(r, q, one);
     let p_lo = v.fma(r, q, v.sub(one, p_hi));
-    // 2^n and 2^−n from the bits of t (n in [-125, 0]: both normal).
+    // 2^n and 2^−n from the bits of t (n in [-126, 0]: both normal).
     let k = v.shl(v.bits(t), 23);
     let s = v.to_f32(v.add_u(k, v.splat_u(127 << 23)));
     let s_inv = v.to_f32(v.sub_u(v.splat_u(127 << 23), k));
+    let s = if WIDE { v.mul(s, scale) } else { s };
+    LeanExp {
+        neg,
+        r,
+        p_hi,
+        p_lo,
+        s,
+        s_inv,
+        f,
+        f_s,
+        unscale,
+        deep,
+    }
+}
+
+/// `f·σ(z)` from [`lean_exp`]: `σ(−|z|) = p/D` with `D = 2^−n + p`, `1/D = 2^n·(1 − σ)`.
+#[inline(always)]
+fn sigmoid_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
     // Fast2Sum holds: 2^−n ≥ 1 and p.hi < 2 share 1's exponent at most.
-    let (d_hi, d_lo) = v.fast_two_sum(s_inv, p_hi);
-    let d_lo = v.add(d_lo, p_lo);
-    let quo = v.div(p_hi, d_hi);
-    let rem = v.fnma(quo, d_hi, p_hi); // exact
-    let inv_d = v.fnma(quo, s, s);
-    let corr = v.mul(v.fnma(quo, d_lo, v.add(rem, p_lo)), inv_d);
-    // z ≥ 0: 1 − (quo + corr), quo ≤ 1/2.
-    let (h, l) = v.fast_two_sum(one, v.neg(quo));
-    let l = v.sub(l, corr);
-    let neg = v.lt(z, v.splat(0.0));
-    Dd::new(v.sel(neg, quo, h), v.sel(neg, corr, l))
+    let (d_hi, d_lo) = v.fast_two_sum(e.s_inv, e.p_hi);
+    let d = Dd::new(d_hi, v.add(d_lo, e.p_lo));
+    let quo = v.div(e.p_hi, d_hi);
+    let inv_d = v.fnma(quo, e.s, e.s); // 2^B/D, roughly
+    ratio_tail(v, &e, Dd::new(e.p_hi, e.p_lo), d, quo, inv_d)
+}
+
+/// `f·R` (z < 0) or `f·(1 − R)` (z ≥ 0) for `R = A/D`, rounded once, from the quotient
+/// `quo = A.hi/D.hi` (`R ≤ 1/2` where z ≥ 0) and `inv_d ≈ 2^B/D` to a few bits: the
+/// correction `m/D`, `m = A − quo·D`, is exact but for that product.
+#[inline(always)]
+pub(crate) fn ratio_tail<S: Simd>(
+    v: V<S>,
+    e: &LeanExp<S>,
+    a: Dd<S>,
+    d: Dd<S>,
+    quo: F<S>,
+    inv_d: F<S>,
+) -> F<S> {
+    let rem = v.fnma(quo, d.hi, a.hi); // exact
+    let m = v.add(rem, v.fnma(quo, d.lo, a.lo));
+    // z ≥ 0 (B = 0): 1 − quo − m/D, with 1 − quo = h + l (quo ≤ 1/2).
+    let (h, l) = v.fast_two_sum(v.splat(1.0), v.neg(quo));
+    let pos_lo = v.mul(e.f_s, v.fnma(m, inv_d, l));
+    // z < 0: f·2^B/D stays normal (and leaves m's path short).
+    let neg_lo = v.mul(m, v.mul(e.f, inv_d));
+    let y = v.fma(e.f_s, v.sel(e.neg, quo, h), v.sel(e.neg, neg_lo, pos_lo));
+    // Exact: f·R is normal in every lane that was scaled.
+    if e.deep.is_some() {
+        v.mul(y, e.unscale)
+    } else {
+        y
+    }
 }

@@ -3,7 +3,10 @@
 use crate::driver::{Kernel, Kernel2};
 use crate::math::exp::{exp_neg_abs, exp_plain, exp_special, expm1, unscale};
 use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
-use crate::math::sigmoid::{SIGMOID_LEAN, Scaled, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean};
+use crate::math::mish::mish_lean;
+use crate::math::sigmoid::{
+    SIGMOID_LEAN, Scaled, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean, sigmoid_lean_dd,
+};
 use crate::math::{Dd, erf, tanh};
 use crate::simd::{F, V};
 use pulp::Simd;
@@ -125,50 +128,82 @@ kernel!(
         v.sel(v.gt(x, v.splat(0.0)), pos, neg)
     }
 );
-/// `lean(σ(x))` from [`sigmoid_lean`] where every lane has |x| ≤ [`SIGMOID_LEAN`] (no NaN
-/// can arise there); otherwise `wide()` on the other lanes, NaNs made canonical.
-#[inline(always)]
-fn lean_sigmoid_or<S: Simd>(
-    v: V<S>,
-    x: F<S>,
-    lean: impl FnOnce(Dd<S>) -> F<S>,
-    wide: impl FnOnce() -> F<S>,
-) -> F<S> {
-    let inside = v.le(v.abs(x), v.splat(SIGMOID_LEAN));
-    let y = lean(sigmoid_lean(v, x));
-    if v.all(inside) {
-        y
-    } else {
-        canonical_nan(v, v.sel(inside, y, wide()))
-    }
+/// `$lean` where every lane has |z| ≤ `$limit` (no NaN can arise there); otherwise `$wide`
+/// on the other lanes, NaNs made canonical. The lean σ kernels serve their range this way.
+/// A macro, not a function taking closures: a closure body is compiled outside the
+/// instruction set's `target_feature` context unless it is inlined, and a large one is not.
+macro_rules! lean_or {
+    ($v:ident, $z:expr, $limit:expr, $lean:expr, $wide:expr $(,)?) => {{
+        let inside = $v.le($v.abs($z), $v.splat($limit));
+        let y = $lean;
+        if $v.all(inside) {
+            y
+        } else {
+            canonical_nan($v, $v.sel(inside, y, $wide))
+        }
+    }};
 }
 
 kernel!(
     @plain Sigmoid {} | v,
-    x | lean_sigmoid_or(v, x, |s| s.round(v), || sigmoid(v, x))
-);
-kernel!(
-    @plain Silu {} | v,
-    x | lean_sigmoid_or(
+    x | lean_or!(
         v,
         x,
-        |s| v.fma(x, s.hi, v.mul(x, s.lo)),
-        || neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x))
+        SIGMOID_LEAN,
+        sigmoid_lean(v, x, v.splat(1.0)),
+        sigmoid(v, x)
     )
 );
 kernel!(
-    GeluFast {} | v,
+    @plain Silu {} | v,
+    x | lean_or!(
+        v,
+        x,
+        SIGMOID_LEAN,
+        sigmoid_lean(v, x, x),
+        neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x))
+    )
+);
+kernel!(
+    @plain GeluFast {} | v,
     x | {
         let (z_hi, z_lo) = v.two_prod(x, v.splat(GELU_FAST.0));
         let z_lo = v.fma(x, v.splat(GELU_FAST.1), z_lo);
-        neg_inf_nan(v, x, sigmoid_dd(v, z_hi, z_lo).times(v, x))
+        lean_or!(
+            v,
+            z_hi,
+            SIGMOID_LEAN,
+            sigmoid_lean_dd(v, z_hi, z_lo, x),
+            neg_inf_nan(v, x, sigmoid_dd(v, z_hi, z_lo).times(v, x)),
+        )
     }
 );
-kernel!(GeluTanh {} | v, x | neg_inf_nan(v, x, gelu_tanh(v, x)));
+kernel!(
+    @plain GeluTanh {} | v,
+    x | {
+        let z = gelu_tanh_z(v, x);
+        lean_or!(
+            v,
+            z.hi,
+            SIGMOID_LEAN,
+            sigmoid_lean_dd(v, z.hi, z.lo, x),
+            neg_inf_nan(v, x, gelu_tanh(v, x)),
+        )
+    }
+);
 kernel!(Gelu {} | v, x | erf::gelu(v, x));
 kernel!(Softplus {} | v, x | softplus(v, x));
 kernel!(LogSigmoid {} | v, x | v.neg(softplus(v, v.neg(x))));
-kernel!(Mish {} | v, x | neg_inf_nan(v, x, mish(v, x)));
+kernel!(
+    @plain Mish {} | v,
+    x | lean_or!(
+        v,
+        x,
+        SIGMOID_LEAN,
+        mish_lean(v, x),
+        neg_inf_nan(v, x, mish(v, x))
+    )
+);
 kernel!(
     HardSigmoid {} | v,
     x | {
@@ -359,13 +394,11 @@ fn softplus<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     v.sel(v.eq(x, v.splat(INF)), x, y)
 }
 
-/// gelu_tanh(x) = x·σ(z), z = 2·√(2/π)·x·(1 + 0.044715·x²), z in double-f32.
+/// z = 2·√(2/π)·x·(1 + 0.044715·x²) in double-f32, so that gelu_tanh(x) = x·σ(z). Finite
+/// for |x| ≤ 16.
 #[inline(always)]
-fn gelu_tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
-    // Beyond |x| = 16 the result is x (or −0): clamp so x³ stays finite.
-    let big = v.gt(v.abs(x), v.splat(16.0));
-    let xc = v.sel(big, v.copysign(v.splat(16.0), x), x);
-    let (q_hi, q_lo) = v.two_prod(xc, xc);
+fn gelu_tanh_z<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
+    let (q_hi, q_lo) = v.two_prod(x, x);
     let (m_hi, m_lo) = v.two_prod(q_hi, v.splat(GELU_TANH_C.0));
     let m_lo = v.fma(
         q_hi,
@@ -374,9 +407,18 @@ fn gelu_tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     );
     let (w_hi, w_lo) = two_sum(v, v.splat(1.0), m_hi);
     let w = Dd::new(w_hi, v.add(w_lo, m_lo));
-    let (k_hi, k_lo) = v.two_prod(xc, v.splat(GELU_TANH_K.0));
-    let k = Dd::new(k_hi, v.fma(xc, v.splat(GELU_TANH_K.1), k_lo));
-    let z = k.mul(v, w);
+    let (k_hi, k_lo) = v.two_prod(x, v.splat(GELU_TANH_K.0));
+    let k = Dd::new(k_hi, v.fma(x, v.splat(GELU_TANH_K.1), k_lo));
+    k.mul(v, w)
+}
+
+/// gelu_tanh(x) = x·σ(z) for any x, through [`sigmoid_dd`].
+#[inline(always)]
+fn gelu_tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    // Beyond |x| = 16 the result is x (or −0): clamp so x³ stays finite.
+    let big = v.gt(v.abs(x), v.splat(16.0));
+    let xc = v.sel(big, v.copysign(v.splat(16.0), x), x);
+    let z = gelu_tanh_z(v, xc);
     let y = sigmoid_dd(v, z.hi, z.lo).times(v, xc);
     let y = v.sel(v.and_m(big, v.gt(x, v.splat(0.0))), x, y);
     v.sel(v.and_m(big, v.lt(x, v.splat(0.0))), v.splat(-0.0), y)

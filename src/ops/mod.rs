@@ -179,7 +179,7 @@ unary!(
     hard_swish, hard_swish_inplace, () => HardSwish {}
 );
 unary!(
-    /// SiLU / swish `x·σ(x)` (MLX `silu`, Flax `silu` = `swish`), ≤ 2 ulp (1.07 measured
+    /// SiLU / swish `x·σ(x)` (MLX `silu`, Flax `silu` = `swish`), ≤ 2 ulp (1.09 measured
     /// over all 2^32 inputs). −inf → NaN.
     ///
     /// ```
@@ -191,7 +191,8 @@ unary!(
 );
 unary!(
     /// Mish `x·tanh(softplus(x))` (MLX `mish`, JAX `jax.nn.mish`), computed as
-    /// `x·E(E+2)/(E(E+2)+2)`, E = e^x, without overflow. −inf → NaN.
+    /// `x·E(E+2)/(E(E+2)+2)`, E = e^x, without overflow, ≤ 2 ulp (1.09 measured over all
+    /// 2^32 inputs). −inf → NaN.
     ///
     /// ```
     /// let mut y = [0.0f32; 2];
@@ -219,7 +220,8 @@ unary!(
     /// Flax `gelu(x)`, whose default is `approximate=True`).
     ///
     /// Evaluated as `x·σ(2u)`, which equals the formula but does not cancel in the left tail
-    /// (both frameworks return −0 below about −5).
+    /// (both frameworks return −0 below about −5); ≤ 2 ulp (1.20 measured over all 2^32
+    /// inputs).
     ///
     /// ```
     /// let mut y = [0.0f32; 2];
@@ -229,7 +231,8 @@ unary!(
     gelu_tanh, gelu_tanh_inplace, () => GeluTanh {}
 );
 unary!(
-    /// Sigmoid-approximate GELU `x·σ(1.702·x)` (MLX `gelu_fast_approx`; Flax has none).
+    /// Sigmoid-approximate GELU `x·σ(1.702·x)` (MLX `gelu_fast_approx`; Flax has none), ≤ 2
+    /// ulp (1.20 measured over all 2^32 inputs).
     ///
     /// ```
     /// let mut y = [0.0f32; 1];

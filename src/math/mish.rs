@@ -1,0 +1,72 @@
+//! mish(x) = x·tanh(softplus(x)) on the lean σ front ([`lean_exp`]): one division.
+
+use super::Dd;
+use super::sigmoid::{LeanExp, far, lean_exp, ratio_tail};
+use crate::simd::{F, V};
+use pulp::Simd;
+
+/// mish(x) for |x| ≤ [`SIGMOID_LEAN`](super::sigmoid::SIGMOID_LEAN), rounded once from a
+/// double-f32 `tanh(softplus(x))` good to about 2^-25 relative; lanes outside that range hold
+/// garbage.
+///
+/// With `e = e^−|x| = 2^n·p`, `tanh(softplus(x)) = 1 − 2/((1 + e^x)² + 1)` is
+/// - x < 0: `R = e(e + 2)/(e(e + 2) + 2) = p(e + 2)/(p(e + 2) + 2^{1−n})`,
+/// - x ≥ 0: `1 − R` with `R = 2e²/(1 + 2e + 2e²)` (no cancellation: R ≤ 2/5),
+///
+/// one quotient `R = A/(A + B)` either way, corrected as in σ. The correction needs `1/D`
+/// to a few bits: `(1 − R)/B = 2^{n−1}·(1 − R)` for x < 0, `R/A = R·2^{−2n}·e^{−2r}/2` for
+/// x ≥ 0 (`p ≈ e^r`; a Taylor polynomial of degree 4 gives `e^{−2r}` to 2^-8).
+#[inline(always)]
+pub(crate) fn mish_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let y = if far(v, x) {
+        mish_tail(v, lean_exp::<S, true, false>(v, x, x, x))
+    } else {
+        mish_tail(v, lean_exp::<S, false, false>(v, x, x, x))
+    };
+    // x = ±0: x·(…) may come out with the other sign.
+    v.sel(v.eq(x, v.splat(0.0)), x, y)
+}
+
+#[inline(always)]
+fn mish_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
+    let (one, two, half) = (v.splat(1.0), v.splat(2.0), v.splat(0.5));
+    // e^−|x| as a double-f32; 0 in the scaled lanes (x < −32), where it vanishes next to 2.
+    let (mut ex_hi, mut ex_lo) = (v.mul(e.p_hi, e.s), v.mul(e.p_lo, e.s));
+    if let Some(deep) = e.deep {
+        ex_hi = v.sel(deep, v.splat(0.0), ex_hi);
+        ex_lo = v.sel(deep, v.splat(0.0), ex_lo);
+    }
+    let ex = Dd::<S>::new(ex_hi, ex_lo);
+    // x < 0: A = p(e + 2), B = 2^{1−n}.
+    let (g_hi, g_lo) = v.fast_two_sum(two, ex.hi);
+    let a_neg = Dd::<S>::new(e.p_hi, e.p_lo).mul(v, Dd::<S>::new(g_hi, v.add(g_lo, ex.lo)));
+    // x ≥ 0: A = 2e² = 2e·e, B = 1 + 2e (Fast2Sum: 2e ≤ 2).
+    let u = Dd::<S>::new(v.add(ex.hi, ex.hi), v.add(ex.lo, ex.lo));
+    let (a_hi, a_lo) = v.two_prod(u.hi, ex.hi);
+    let a_pos = Dd::<S>::new(a_hi, v.fma(u.hi, u.lo, a_lo));
+    let (b_hi, b_lo) = v.fast_two_sum(one, u.hi);
+    let b_lo = v.add(b_lo, u.lo);
+    let a = Dd::<S>::new(
+        v.sel(e.neg, a_neg.hi, a_pos.hi),
+        v.sel(e.neg, a_neg.lo, a_pos.lo),
+    );
+    let (b_hi, b_lo) = (
+        v.sel(e.neg, v.add(e.s_inv, e.s_inv), b_hi),
+        v.sel(e.neg, v.splat(0.0), b_lo),
+    );
+    // D = B + A, B ≥ A.
+    let (d_hi, d_lo) = v.fast_two_sum(b_hi, a.hi);
+    let d = Dd::<S>::new(d_hi, v.add(d_lo, v.add(b_lo, a.lo)));
+    let quo = v.div(a.hi, d_hi);
+    let sh = v.mul(e.s, half);
+    let inv_neg = v.fnma(quo, sh, sh);
+    // e^{−2r} = 1 − 2r + 2r² − 4r³/3 + 2r⁴/3 + O(2^-8.5) for |r| ≤ ln2/2.
+    let r = e.r;
+    let g = v.fma(v.splat(0.666_666_7), r, v.splat(-1.333_333_4));
+    let g = v.fma(g, r, two);
+    let g = v.fma(g, r, v.splat(-2.0));
+    let g = v.fma(g, r, one);
+    let k = v.mul(v.mul(e.s_inv, e.s_inv), v.mul(g, half));
+    let inv_d = v.sel(e.neg, inv_neg, v.mul(quo, k));
+    ratio_tail(v, &e, a, d, quo, inv_d)
+}
