@@ -154,12 +154,6 @@ impl<T: Element> Src<'_, T> {
         let zero = v.splat(0.0);
         let (d, d_lo) = two_sum(v, x, neg_m);
         let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
-        if !v.any(deep) {
-            // The common vector: the same bits without the selects.
-            let red = reduce(v, d);
-            let e = scale(v, exp_reduced(v, v.add(red.r, d_lo)), red.t, red.n);
-            return (e, d);
-        }
         let red = reduce(v, v.sel(deep, zero, d));
         let r = v.add(red.r, v.sel(deep, zero, d_lo));
         let e = scale(v, exp_reduced(v, r), red.t, red.n);
