@@ -412,6 +412,22 @@ fn mish_lean(x: f32) -> f32 {
     return select(y, x, x == 0.0);
 }
 
+// log1p(e^−|x|) as hi + lo for |x| ≤ SOFTPLUS_LEAN (src/math/softplus.rs
+// `log1p_exp_neg_lean`): 2·atanh(s) for s = p/(2^{1−n} + p).
+fn log1p_exp_neg_lean(x: f32) -> Dd {
+    let e = lean_exp(x, 0.0, false, x);
+    let d = fast_two_sum(e.s_inv + e.s_inv, e.p_hi);
+    let d_lo = d.lo + e.p_lo;
+    let quo = div(e.p_hi, d.hi);
+    let rem = fnma(quo, d.hi, e.p_hi);
+    let m = rem + fnma(quo, d_lo, e.p_lo);
+    let h = e.s * 0.5;
+    let s_lo = m * fnma(quo, h, h);
+    let u = quo * quo;
+    let w = fmadd(u, quo * poly_atanh_t(u), s_lo);
+    return Dd(quo + quo, w + w);
+}
+
 fn lw_sigmoid(x: f32) -> f32 {
     if abs(x) <= SIGMOID_LEAN {
         return sigmoid_lean(x, 0.0, false, 1.0);

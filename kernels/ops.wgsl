@@ -20,6 +20,17 @@ fn div6(hi: f32, lo: f32) -> f32 {
     return fmadd(r, 1.0 / 6.0, q);
 }
 
+// softplus for any x: the lean form for |x| ≤ SOFTPLUS_LEAN (src/ops/kernels.rs
+// `softplus_lean`), else `softplus`.
+fn lw_softplus(x: f32) -> f32 {
+    if abs(x) <= SOFTPLUS_LEAN {
+        let l = log1p_exp_neg_lean(x);
+        let h = two_sum(relu(x), l.hi);
+        return h.hi + (h.lo + l.lo);
+    }
+    return softplus(x);
+}
+
 fn softplus(x: f32) -> f32 {
     let ed = exp_neg_abs(x);
     let l = log1p_parts(unscale(ed.p, ed.red));
@@ -219,11 +230,11 @@ fn op_sigmoid(x: f32, p: vec4<f32>) -> f32 {
 }
 
 fn op_log_sigmoid(x: f32, p: vec4<f32>) -> f32 {
-    return -softplus(-x);
+    return -lw_softplus(-x);
 }
 
 fn op_softplus(x: f32, p: vec4<f32>) -> f32 {
-    return softplus(x);
+    return lw_softplus(x);
 }
 
 fn op_silu(x: f32, p: vec4<f32>) -> f32 {

@@ -8,7 +8,7 @@
 //! `V::poly`.
 
 use crate::Dtype;
-use crate::math::{erf, exp, log, sigmoid, tanh};
+use crate::math::{erf, exp, log, sigmoid, softplus, tanh};
 use crate::ops::kernels as k;
 use crate::table::OpInfo;
 use std::fmt::Write;
@@ -114,6 +114,9 @@ pub fn prelude() -> String {
     // src/math/sigmoid.rs
     p.scalar("SIGMOID_LEAN", sigmoid::SIGMOID_LEAN);
     p.scalar("SIGMOID_FAR", sigmoid::SIGMOID_FAR);
+    // src/math/softplus.rs
+    p.scalar("SOFTPLUS_LEAN", softplus::SOFTPLUS_LEAN);
+    p.poly("ATANH_T", &softplus::ATANH_T);
     // src/math/log.rs
     p.scalar("LOG_LN2_HI", log::LN2_HI);
     p.scalar("LOG_LN2_LO", log::LN2_LO);

@@ -173,8 +173,12 @@ pub(crate) fn expm1<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let em_hi = v.fma(r2, q, r);
     let em_lo = v.fma(r2_lo, q, v.fma(r2, q, v.sub(r, em_hi)));
     let em = Dd::new(em_hi, v.add(em_lo, v.fma(r_lo, em_hi, r_lo)));
-    let fast = v.le(v.abs(x), v.splat(87.0));
-    let y = if v.any(v.not_m(fast)) {
+    let a = v.abs(x);
+    let fast = v.le(a, v.splat(87.0));
+    let y = if v.all(v.le(a, v.splat(EXPM1_MID))) {
+        // The common case: |n| ≤ 23 in every lane, where `expm1_normal` takes `expm1_mid`.
+        expm1_mid(v, t, em)
+    } else if v.any(v.not_m(fast)) {
         // |x| > 87 (or NaN): e^x − 1 is e^x (or −1) to far below half an ulp.
         let p = v.add(v.splat(1.0), em.hi);
         let big = scale(v, p, t, n);
@@ -188,13 +192,23 @@ pub(crate) fn expm1<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     v.sel(v.eq(x, v.splat(0.0)), x, y)
 }
 
+/// Up to this |x|, n = trunc(x/ln2) lies in [-23, 23]: [`expm1_mid`] serves every lane.
+const EXPM1_MID: f32 = 16.5;
+
+/// `2^n·(em + 1) − 1` rounded once, for n in [-24, 24]: s − 1 and s·em_hi are exact; the
+/// three terms are added with one rounding.
+#[inline(always)]
+fn expm1_mid<S: Simd>(v: V<S>, t: F<S>, em: Dd<S>) -> F<S> {
+    let s = pow2(v, t);
+    let (h, l) = v.fast_two_sum(v.sub(s, v.splat(1.0)), v.mul(s, em.hi));
+    v.add(h, v.fma(s, em.lo, l))
+}
+
 /// `2^n·(em + 1) − 1` rounded once, for n in [-126, 126].
 #[inline(always)]
 fn expm1_normal<S: Simd>(v: V<S>, t: F<S>, n: F<S>, em: Dd<S>) -> F<S> {
     let s = pow2(v, t);
-    // n in [-24, 24]: s − 1 and s·em_hi are exact; add the three terms, rounding once.
-    let (h, l) = v.fast_two_sum(v.sub(s, v.splat(1.0)), v.mul(s, em.hi));
-    let mid = v.add(h, v.fma(s, em.lo, l));
+    let mid = expm1_mid(v, t, em);
     // Otherwise carry e^r = em + 1 as hi + lo (Fast2Sum, |em| < 1).
     let (p_hi, p_lo) = v.fast_two_sum(v.splat(1.0), em.hi);
     let p_lo = v.add(p_lo, em.lo);

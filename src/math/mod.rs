@@ -11,6 +11,7 @@ pub(crate) mod exp;
 pub(crate) mod log;
 pub(crate) mod mish;
 pub(crate) mod sigmoid;
+pub(crate) mod softplus;
 pub(crate) mod tanh;
 
 use crate::simd::{F, V};

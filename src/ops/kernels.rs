@@ -7,6 +7,7 @@ use crate::math::mish::mish_lean;
 use crate::math::sigmoid::{
     SIGMOID_LEAN, Scaled, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean, sigmoid_lean_dd,
 };
+use crate::math::softplus::{SOFTPLUS_LEAN, log1p_exp_neg_lean};
 use crate::math::{Dd, erf, tanh};
 use crate::simd::{F, V};
 use pulp::Simd;
@@ -192,8 +193,29 @@ kernel!(
     }
 );
 kernel!(Gelu {} | v, x | erf::gelu(v, x));
-kernel!(Softplus {} | v, x | softplus(v, x));
-kernel!(LogSigmoid {} | v, x | v.neg(softplus(v, v.neg(x))));
+kernel!(
+    @plain Softplus {} | v,
+    x | lean_or!(
+        v,
+        x,
+        SOFTPLUS_LEAN,
+        softplus_lean(v, x),
+        softplus(v, x)
+    )
+);
+kernel!(
+    @plain LogSigmoid {} | v,
+    x | {
+        let nx = v.neg(x);
+        lean_or!(
+            v,
+            nx,
+            SOFTPLUS_LEAN,
+            v.neg(softplus_lean(v, nx)),
+            v.neg(softplus(v, nx))
+        )
+    }
+);
 kernel!(
     @plain Mish {} | v,
     x | lean_or!(
@@ -383,7 +405,15 @@ fn div6<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> F<S> {
     v.fma(r, v.splat(1.0 / 6.0), q)
 }
 
-/// softplus(x) = max(x, 0) + log1p(e^{−|x|}).
+/// softplus(x) = max(x, 0) + log1p(e^{−|x|}) for |x| ≤ [`SOFTPLUS_LEAN`], rounded once.
+#[inline(always)]
+fn softplus_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+    let l = log1p_exp_neg_lean(v, x);
+    let (h, e) = two_sum(v, relu(v, x), l.hi);
+    v.add(h, v.add(e, l.lo))
+}
+
+/// softplus(x) = max(x, 0) + log1p(e^{−|x|}), for any x.
 #[inline(always)]
 fn softplus<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let (p, red) = exp_neg_abs(v, x);
