@@ -113,11 +113,16 @@ kernel!(
 kernel!(
     Celu { alpha } | v,
     x | {
+        // x/α is x·(1/α), rounded the same way, when α is a power of two (α = 1 by
+        // default): a product instead of a division.
+        let inv = 1.0 / alpha;
+        let z = if alpha.is_normal() && inv.is_normal() && alpha.to_bits() & 0x7f_ffff == 0 {
+            v.mul(x, v.splat(inv))
+        } else {
+            v.div(x, v.splat(alpha))
+        };
         // + 0.0 turns the −0 of expm1(−0) into +0, as max(x, 0) + … does in both frameworks.
-        let neg = v.add(
-            v.mul(v.splat(alpha), expm1(v, v.div(x, v.splat(alpha)))),
-            v.splat(0.0),
-        );
+        let neg = v.add(v.mul(v.splat(alpha), expm1(v, z)), v.splat(0.0));
         v.sel(v.gt(x, v.splat(0.0)), x, neg)
     }
 );
