@@ -324,7 +324,6 @@ fn sigmoid_dd(z_hi: f32, z_lo: f32) -> Scaled {
 // `LeanExp`, per lane: z > SIGMOID_FAR clamped, z < −SIGMOID_FAR worked at 2^64 times its size).
 struct LeanExp {
     neg: bool,
-    r: f32,
     p_hi: f32,
     p_lo: f32,
     s: f32,
@@ -360,7 +359,7 @@ fn lean_exp(z: f32, z_lo: f32, dd: bool, f: f32) -> LeanExp {
     let k = bitcast<u32>(t) << 23u;
     let s = bitcast<f32>(k + (127u << 23u)) * scale;
     let s_inv = bitcast<f32>((127u << 23u) - k);
-    return LeanExp(neg, r, p_hi, p_lo, s, s_inv, f, f * scale, select(1.0, 0x1p-64f, deep), deep);
+    return LeanExp(neg, p_hi, p_lo, s, s_inv, f, f * scale, select(1.0, 0x1p-64f, deep), deep);
 }
 
 // src/math/sigmoid.rs `ratio_tail`: f·R (z < 0) or f·(1 − R) (z ≥ 0) for R = A/D.
@@ -399,15 +398,7 @@ fn mish_lean(x: f32) -> f32 {
     let d0 = fast_two_sum(b_hi, a.hi);
     let d = Dd(d0.hi, d0.lo + (b_lo + a.lo));
     let quo = div(a.hi, d.hi);
-    let sh = e.s * 0.5;
-    let inv_neg = fnma(quo, sh, sh);
-    let r = e.r;
-    var g4 = fmadd(0.6666667, r, -1.3333334);
-    g4 = fmadd(g4, r, 2.0);
-    g4 = fmadd(g4, r, -2.0);
-    g4 = fmadd(g4, r, 1.0);
-    let k = (e.s_inv * e.s_inv) * (g4 * 0.5);
-    let inv_d = select(quo * k, inv_neg, e.neg);
+    let inv_d = div(select(1.0, 0x1p64f, e.deep), d.hi);
     let y = ratio_tail(e, a, d, quo, inv_d);
     return select(y, x, x == 0.0);
 }

@@ -13,9 +13,8 @@ use pulp::Simd;
 /// - x < 0: `R = e(e + 2)/(e(e + 2) + 2) = p(e + 2)/(p(e + 2) + 2^{1−n})`,
 /// - x ≥ 0: `1 − R` with `R = 2e²/(1 + 2e + 2e²)` (no cancellation: R ≤ 2/5),
 ///
-/// one quotient `R = A/(A + B)` either way, corrected as in σ. The correction needs `1/D`
-/// to a few bits: `(1 − R)/B = 2^{n−1}·(1 − R)` for x < 0, `R/A = R·2^{−2n}·e^{−2r}/2` for
-/// x ≥ 0 (`p ≈ e^r`; a Taylor polynomial of degree 4 gives `e^{−2r}` to 2^-8).
+/// one quotient `R = A/(A + B)` either way, corrected as in σ (by the exact remainder times
+/// `1/D`, here a second division).
 #[inline(always)]
 pub(crate) fn mish_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let y = if far(v, x) {
@@ -29,7 +28,7 @@ pub(crate) fn mish_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 
 #[inline(always)]
 fn mish_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
-    let (one, two, half) = (v.splat(1.0), v.splat(2.0), v.splat(0.5));
+    let (one, two) = (v.splat(1.0), v.splat(2.0));
     // e^−|x| as a double-f32; 0 in the scaled lanes (x < −32), where it vanishes next to 2.
     let (mut ex_hi, mut ex_lo) = (v.mul(e.p_hi, e.s), v.mul(e.p_lo, e.s));
     if let Some(deep) = e.deep {
@@ -58,15 +57,11 @@ fn mish_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
     let (d_hi, d_lo) = v.fast_two_sum(b_hi, a.hi);
     let d = Dd::<S>::new(d_hi, v.add(d_lo, v.add(b_lo, a.lo)));
     let quo = v.div(a.hi, d_hi);
-    let sh = v.mul(e.s, half);
-    let inv_neg = v.fnma(quo, sh, sh);
-    // e^{−2r} = 1 − 2r + 2r² − 4r³/3 + 2r⁴/3 + O(2^-8.5) for |r| ≤ ln2/2.
-    let r = e.r;
-    let g = v.fma(v.splat(0.666_666_7), r, v.splat(-1.333_333_4));
-    let g = v.fma(g, r, two);
-    let g = v.fma(g, r, v.splat(-2.0));
-    let g = v.fma(g, r, one);
-    let k = v.mul(v.mul(e.s_inv, e.s_inv), v.mul(g, half));
-    let inv_d = v.sel(e.neg, inv_neg, v.mul(quo, k));
-    ratio_tail(v, &e, a, d, quo, inv_d)
+    // 2^B/D for the correction: a second division, which the divider overlaps with the
+    // rest (its throughput is not what bounds this kernel).
+    let scale = match e.deep {
+        Some(deep) => v.sel(deep, v.splat(f32::from_bits((127 + 64) << 23)), one),
+        None => one,
+    };
+    ratio_tail(v, &e, a, d, quo, v.div(scale, d_hi))
 }

@@ -145,8 +145,6 @@ pub(crate) fn far<S: Simd>(v: V<S>, z: F<S>) -> bool {
 pub(crate) struct LeanExp<S: Simd> {
     /// z < 0.
     pub neg: M<S>,
-    /// The reduced argument, `p ≈ e^r`.
-    pub r: F<S>,
     pub p_hi: F<S>,
     pub p_lo: F<S>,
     /// `2^n·2^B`, with B = 64 in the lanes with z < −[`SIGMOID_FAR`] (`WIDE` only), else 0.
@@ -211,7 +209,6 @@ pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool>(
     let s = if WIDE { v.mul(s, scale) } else { s };
     LeanExp {
         neg,
-        r,
         p_hi,
         p_lo,
         s,
