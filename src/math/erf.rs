@@ -4,7 +4,7 @@
 //! exact double-f32, so the steep exponential loses nothing to the rounding of z².
 
 use super::Dd;
-use super::exp::{SHIFTER, exp_dd, pow2};
+use super::exp::{SHIFTER, exp_dd, pow2, scale};
 use super::sigmoid::{Scaled, recip_dd};
 use crate::simd::{F, V};
 use pulp::Simd;
@@ -56,17 +56,23 @@ pub(crate) const RSQRT2_LO: f32 = 1.210_161_7e-8;
 pub(crate) const TAIL_MAX: f32 = 11.0;
 
 /// erfc(z) for z = z_hi + z_lo ≥ 0.5 (+inf included), given z² = q (double-f32):
-/// `2^n·(hi + lo)`. Beyond z = 11 the value is exactly 0.
+/// `2^n·(hi + lo)`. Beyond z = 11 the value is exactly 0. `FAR = false` promises that no
+/// lane has z > [`TAIL_MAX`] (or NaN) and leaves out the selects that serve those lanes.
 #[inline(always)]
-pub(crate) fn erfc_tail<S: Simd>(v: V<S>, z: Dd<S>, q: Dd<S>) -> Scaled<S> {
-    // Clamp so infinities cannot poison the arithmetic; those lanes are zeroed at the end.
-    let far = v.gt(z.hi, v.splat(TAIL_MAX));
+pub(crate) fn erfc_tail<S: Simd, const FAR: bool>(v: V<S>, z: Dd<S>, q: Dd<S>) -> Scaled<S> {
     let zero = v.splat(0.0);
-    let z = Dd::<S>::new(v.sel(far, v.splat(TAIL_MAX), z.hi), v.sel(far, zero, z.lo));
-    let q = Dd::<S>::new(
-        v.sel(far, v.splat(TAIL_MAX * TAIL_MAX), q.hi),
-        v.sel(far, zero, q.lo),
-    );
+    // Clamp so infinities cannot poison the arithmetic; those lanes are zeroed at the end.
+    let far = FAR.then(|| v.gt(z.hi, v.splat(TAIL_MAX)));
+    let (z, q) = match far {
+        Some(far) => (
+            Dd::<S>::new(v.sel(far, v.splat(TAIL_MAX), z.hi), v.sel(far, zero, z.lo)),
+            Dd::<S>::new(
+                v.sel(far, v.splat(TAIL_MAX * TAIL_MAX), q.hi),
+                v.sel(far, zero, q.lo),
+            ),
+        ),
+        None => (z, q),
+    };
     // t = 1/(1 + z); d_hi − 1 is exact for z ≥ 0.5, so d_lo is the exact rounding error.
     let d_hi = v.add(v.splat(1.0), z.hi);
     let d_lo = v.add(v.sub(z.hi, v.sub(d_hi, v.splat(1.0))), z.lo);
@@ -80,7 +86,10 @@ pub(crate) fn erfc_tail<S: Simd>(v: V<S>, z: Dd<S>, q: Dd<S>) -> Scaled<S> {
     );
     let (e, red) = exp_dd(v, v.neg(q.hi), v.neg(q.lo));
     let val = e.mul(v, Dd::new(h_hi, h_lo)).mul(v, t);
-    let val = Dd::new(v.sel(far, zero, val.hi), v.sel(far, zero, val.lo));
+    let val = match far {
+        Some(far) => Dd::new(v.sel(far, zero, val.hi), v.sel(far, zero, val.lo)),
+        None => val,
+    };
     Scaled {
         val,
         t: red.t,
@@ -93,7 +102,13 @@ pub(crate) fn erfc_tail<S: Simd>(v: V<S>, z: Dd<S>, q: Dd<S>) -> Scaled<S> {
 fn erfc_tail_abs<S: Simd>(v: V<S>, x: F<S>) -> Scaled<S> {
     let a = v.abs(x);
     let (q_hi, q_lo) = v.two_prod(a, a);
-    erfc_tail(v, Dd::new(a, v.splat(0.0)), Dd::new(q_hi, q_lo))
+    let (z, q) = (Dd::new(a, v.splat(0.0)), Dd::new(q_hi, q_lo));
+    // NaN compares false: such a vector takes the far form too.
+    if v.all(v.le(a, v.splat(TAIL_MAX))) {
+        erfc_tail::<S, false>(v, z, q)
+    } else {
+        erfc_tail::<S, true>(v, z, q)
+    }
 }
 
 /// erf(x) on |x| < 1.5 as a double-f32 `x·(c0 + x²·Q(x²))`.
@@ -155,11 +170,32 @@ pub(crate) fn gelu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let p = v.poly(x2_hi, &PHI_P);
     let small = v.fma(x2_hi, p, v.fma(x2_lo, p, v.mul(x, v.splat(0.5))));
     let small = v.sel(v.eq(x, v.splat(0.0)), x, small);
-    let left = v.le(x, v.splat(-0.75));
-    let right = v.ge(x, v.splat(0.75));
-    if !v.any(v.or_m(left, right)) {
+    let outer = v.not_m(v.lt(v.abs(x), v.splat(0.75)));
+    if !v.any(outer) {
         return small;
     }
+    if v.all(v.le(v.abs(x), v.splat(GELU_TAME))) {
+        gelu_tail::<S, false>(v, x, small, (x2_hi, x2_lo))
+    } else {
+        gelu_tail::<S, true>(v, x, small, (x2_hi, x2_lo))
+    }
+}
+
+/// Up to this |x|, no [`gelu`] lane needs the far-tail clamp (z ≤ 9.2 < [`TAIL_MAX`]), a
+/// subnormal `2^n` (`e^{−x²/2} ≥ 2^-122`) or an infinity: the `WIDE = false` form of
+/// [`gelu_tail`] leaves out their selects (same bits in every such lane).
+const GELU_TAME: f32 = 13.0;
+
+/// [`gelu`] where some lane has |x| ≥ 0.75, given its small-|x| result and x² exactly.
+#[inline(always)]
+fn gelu_tail<S: Simd, const WIDE: bool>(
+    v: V<S>,
+    x: F<S>,
+    small: F<S>,
+    (x2_hi, x2_lo): (F<S>, F<S>),
+) -> F<S> {
+    let left = v.le(x, v.splat(-0.75));
+    let right = v.ge(x, v.splat(0.75));
     // |x| ≥ 0.75: gelu(−|x|) = −½|x|·erfc(z), z = |x|/√2 (double-f32), z² = x²/2 exactly.
     let a = v.abs(x);
     let z_hi = v.mul(a, v.splat(RSQRT2_HI));
@@ -170,21 +206,35 @@ pub(crate) fn gelu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     );
     let half = v.splat(0.5);
     let q = Dd::new(v.mul(x2_hi, half), v.mul(x2_lo, half));
-    let tail = erfc_tail(v, Dd::new(z_hi, z_lo), q);
+    let tail = erfc_tail::<S, WIDE>(v, Dd::new(z_hi, z_lo), q);
     let neg_half_a = v.mul(a, v.splat(-0.5));
-    let y_left = tail.times(v, neg_half_a);
+    let y_left = if WIDE {
+        tail.times(v, neg_half_a)
+    } else {
+        // −½|x| is finite and nonzero: `times` without its ±inf and ±0 selects.
+        let val = tail.val;
+        let y = v.fma(neg_half_a, val.hi, v.mul(neg_half_a, val.lo));
+        scale(v, y, tail.t, tail.n)
+    };
     // x ≥ 0.75: gelu(x) = x + gelu(−x), the second term small and negative.
     let g = tail.val.mul_f(v, neg_half_a);
-    let tc = v.sel(
-        v.lt(tail.n, v.splat(-126.0)),
-        v.splat(SHIFTER - 126.0),
-        tail.t,
-    );
+    let tc = if WIDE {
+        v.sel(
+            v.lt(tail.n, v.splat(-126.0)),
+            v.splat(SHIFTER - 126.0),
+            tail.t,
+        )
+    } else {
+        tail.t
+    };
     let s = pow2(v, tc);
     let (sum, err) = v.fast_two_sum(a, v.mul(g.hi, s));
     let y_right = v.add(sum, v.fma(g.lo, s, err));
     let y = v.sel(left, y_left, small);
     let y = v.sel(right, y_right, y);
+    if !WIDE {
+        return y;
+    }
     let y = v.sel(v.eq(x, v.splat(f32::INFINITY)), x, y);
     v.sel(v.eq(x, v.splat(f32::NEG_INFINITY)), v.splat(f32::NAN), y)
 }
