@@ -329,6 +329,7 @@ struct LeanExp {
     s: f32,
     s_inv: f32,
     f: f32,
+    scale: f32,
     f_s: f32,
     unscale: f32,
     deep: bool,
@@ -359,13 +360,17 @@ fn lean_exp(z: f32, z_lo: f32, dd: bool, f: f32) -> LeanExp {
     let k = bitcast<u32>(t) << 23u;
     let s = bitcast<f32>(k + (127u << 23u)) * scale;
     let s_inv = bitcast<f32>((127u << 23u) - k);
-    return LeanExp(neg, p_hi, p_lo, s, s_inv, f, f * scale, select(1.0, 0x1p-64f, deep), deep);
+    return LeanExp(neg, p_hi, p_lo, s, s_inv, f, scale, f * scale, select(1.0, 0x1p-64f, deep), deep);
+}
+
+// src/math/sigmoid.rs `remainder`: A − quo·D, exact but for quo·D.lo.
+fn remainder(a: Dd, d: Dd, quo: f32) -> f32 {
+    return fnma(quo, d.hi, a.hi) + fnma(quo, d.lo, a.lo);
 }
 
 // src/math/sigmoid.rs `ratio_tail`: f·R (z < 0) or f·(1 − R) (z ≥ 0) for R = A/D.
 fn ratio_tail(e: LeanExp, a: Dd, d: Dd, quo: f32, inv_d: f32) -> f32 {
-    let rem = fnma(quo, d.hi, a.hi);
-    let m = rem + fnma(quo, d.lo, a.lo);
+    let m = remainder(a, d, quo);
     let h = fast_two_sum(1.0, -quo);
     let pos_lo = e.f_s * fnma(m, inv_d, h.lo);
     let neg_lo = m * (e.f * inv_d);
@@ -398,7 +403,7 @@ fn mish_lean(x: f32) -> f32 {
     let d0 = fast_two_sum(b_hi, a.hi);
     let d = Dd(d0.hi, d0.lo + (b_lo + a.lo));
     let quo = div(a.hi, d.hi);
-    let inv_d = div(select(1.0, 0x1p64f, e.deep), d.hi);
+    let inv_d = div(e.scale, d.hi);
     let y = ratio_tail(e, a, d, quo, inv_d);
     return select(y, x, x == 0.0);
 }
@@ -408,10 +413,8 @@ fn mish_lean(x: f32) -> f32 {
 fn log1p_exp_neg_lean(x: f32) -> Dd {
     let e = lean_exp(x, 0.0, false, x);
     let d = fast_two_sum(e.s_inv + e.s_inv, e.p_hi);
-    let d_lo = d.lo + e.p_lo;
     let quo = div(e.p_hi, d.hi);
-    let rem = fnma(quo, d.hi, e.p_hi);
-    let m = rem + fnma(quo, d_lo, e.p_lo);
+    let m = remainder(Dd(e.p_hi, e.p_lo), Dd(d.hi, d.lo + e.p_lo), quo);
     let h = e.s * 0.5;
     let s_lo = m * fnma(quo, h, h);
     let u = quo * quo;

@@ -4,7 +4,7 @@
 //! exact double-f32, so the steep exponential loses nothing to the rounding of z².
 
 use super::Dd;
-use super::exp::{SHIFTER, exp_dd, pow2, scale};
+use super::exp::{SHIFTER, exp_dd, pow2};
 use super::sigmoid::{Scaled, recip_dd};
 use crate::simd::{F, V};
 use pulp::Simd;
@@ -208,13 +208,11 @@ fn gelu_tail<S: Simd, const WIDE: bool>(
     let q = Dd::new(v.mul(x2_hi, half), v.mul(x2_lo, half));
     let tail = erfc_tail::<S, WIDE>(v, Dd::new(z_hi, z_lo), q);
     let neg_half_a = v.mul(a, v.splat(-0.5));
+    // Where tame, −½|x| is finite and nonzero in every left lane.
     let y_left = if WIDE {
         tail.times(v, neg_half_a)
     } else {
-        // −½|x| is finite and nonzero: `times` without its ±inf and ±0 selects.
-        let val = tail.val;
-        let y = v.fma(neg_half_a, val.hi, v.mul(neg_half_a, val.lo));
-        scale(v, y, tail.t, tail.n)
+        tail.times_finite(v, neg_half_a)
     };
     // x ≥ 0.75: gelu(x) = x + gelu(−x), the second term small and negative.
     let g = tail.val.mul_f(v, neg_half_a);

@@ -1,4 +1,5 @@
-//! mish(x) = x·tanh(softplus(x)) on the lean σ front ([`lean_exp`]): one division.
+//! mish(x) = x·tanh(softplus(x)) on the lean σ front ([`lean_exp`]): one quotient,
+//! corrected by its remainder.
 
 use super::Dd;
 use super::sigmoid::{LeanExp, far, lean_exp, ratio_tail};
@@ -59,9 +60,5 @@ fn mish_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
     let quo = v.div(a.hi, d_hi);
     // 2^B/D for the correction: a second division, which the divider overlaps with the
     // rest (its throughput is not what bounds this kernel).
-    let scale = match e.deep {
-        Some(deep) => v.sel(deep, v.splat(f32::from_bits((127 + 64) << 23)), one),
-        None => one,
-    };
-    ratio_tail(v, &e, a, d, quo, v.div(scale, d_hi))
+    ratio_tail(v, &e, a, d, quo, v.div(e.scale, d_hi))
 }

@@ -31,6 +31,13 @@ impl<S: Simd> Scaled<S> {
         let y = v.sel(plain, p, y);
         scale(v, y, self.t, self.n)
     }
+    /// [`Scaled::times`] for a finite, nonzero `f` (and a finite value): without the
+    /// selects for ±inf and ±0.
+    #[inline(always)]
+    pub fn times_finite(self, v: V<S>, f: F<S>) -> F<S> {
+        let y = v.fma(f, self.val.hi, v.mul(f, self.val.lo));
+        scale(v, y, self.t, self.n)
+    }
     /// `value · 2^n`, rounded once where the result is normal.
     #[inline(always)]
     pub fn value(self, v: V<S>) -> F<S> {
@@ -152,6 +159,8 @@ pub(crate) struct LeanExp<S: Simd> {
     /// `2^−n`.
     pub s_inv: F<S>,
     pub f: F<S>,
+    /// `2^B`.
+    pub scale: F<S>,
     /// `f·2^B`.
     pub f_s: F<S>,
     /// `2^−B`.
@@ -214,6 +223,7 @@ pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool>(
         s,
         s_inv,
         f,
+        scale,
         f_s,
         unscale,
         deep,
@@ -243,8 +253,7 @@ pub(crate) fn ratio_tail<S: Simd>(
     quo: F<S>,
     inv_d: F<S>,
 ) -> F<S> {
-    let rem = v.fnma(quo, d.hi, a.hi); // exact
-    let m = v.add(rem, v.fnma(quo, d.lo, a.lo));
+    let m = remainder(v, a, d, quo);
     // z ≥ 0 (B = 0): 1 − quo − m/D, with 1 − quo = h + l (quo ≤ 1/2).
     let (h, l) = v.fast_two_sum(v.splat(1.0), v.neg(quo));
     let pos_lo = v.mul(e.f_s, v.fnma(m, inv_d, l));
@@ -257,4 +266,12 @@ pub(crate) fn ratio_tail<S: Simd>(
     } else {
         y
     }
+}
+
+/// `A − quo·D` for double-f32 `A` and `D`: exact but for the product `quo·D.lo` (the
+/// remainder of `quo = A.hi/D.hi` is exact, an fma).
+#[inline(always)]
+pub(crate) fn remainder<S: Simd>(v: V<S>, a: Dd<S>, d: Dd<S>, quo: F<S>) -> F<S> {
+    let rem = v.fnma(quo, d.hi, a.hi);
+    v.add(rem, v.fnma(quo, d.lo, a.lo))
 }

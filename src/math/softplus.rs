@@ -2,7 +2,7 @@
 //! ([`lean_exp`]): one division, no logarithm.
 
 use super::Dd;
-use super::sigmoid::{SIGMOID_FAR, lean_exp};
+use super::sigmoid::{SIGMOID_FAR, lean_exp, remainder};
 use crate::simd::{F, V};
 use pulp::Simd;
 
@@ -36,10 +36,9 @@ pub(crate) fn log1p_exp_neg_lean<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
     let half = v.splat(0.5);
     // Fast2Sum holds: 2^{1−n} ≥ 2 > p.hi.
     let (d_hi, d_lo) = v.fast_two_sum(v.add(e.s_inv, e.s_inv), e.p_hi);
-    let d_lo = v.add(d_lo, e.p_lo);
-    let quo = v.div(e.p_hi, d_hi);
-    let rem = v.fnma(quo, d_hi, e.p_hi); // exact
-    let m = v.add(rem, v.fnma(quo, d_lo, e.p_lo));
+    let p = Dd::new(e.p_hi, e.p_lo);
+    let quo = v.div(p.hi, d_hi);
+    let m = remainder(v, p, Dd::new(d_hi, v.add(d_lo, p.lo)), quo);
     let h = v.mul(e.s, half);
     let s_lo = v.mul(m, v.fnma(quo, h, h));
     let u = v.mul(quo, quo);
