@@ -72,8 +72,9 @@ fn row(name: &str, x: Vec<f32>) -> TestRow {
 /// ```
 ///
 /// The adversarial rows: single elements, huge spreads, equal logits, −inf entries, long
-/// rows (2^16), dominated rows, rows near the mean, lengths around the vector widths,
-/// shifts `x − m` that f32 cannot hold, subnormal outputs, and masked variants.
+/// rows (2^16, and one past the biased sums of the softmax family), dominated rows, rows
+/// near the mean, lengths around the vector widths, shifts `x − m` that f32 cannot hold,
+/// subnormal outputs, and masked variants.
 pub fn adversarial_rows() -> Vec<TestRow> {
     let mut r = Rng(0x1a9e_5eed);
     let ninf = f32::NEG_INFINITY;
@@ -162,6 +163,12 @@ pub fn adversarial_rows() -> Vec<TestRow> {
     rows.push(row(
         "long ramp",
         (0..long).map(|i| i as f32 * 1e-3 - 30.0).collect(),
+    ));
+    // Longer than the rows whose sums start from a bias (they take the plain TwoSum).
+    let longer = crate::rows::softmax::BIASED_SUM_MAX_LEN + 53;
+    rows.push(row(
+        "longer normal",
+        (0..longer).map(|_| (r.normal() * 10.0) as f32).collect(),
     ));
     // Masked variants (NaN and inf where masked out must not leak).
     let base: Vec<TestRow> = rows.iter().filter(|t| t.x.len() >= 3).cloned().collect();

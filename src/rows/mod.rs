@@ -20,7 +20,7 @@ mod inplace;
 mod layout;
 mod one_hot;
 mod reduce;
-mod softmax;
+pub(crate) mod softmax;
 mod standardize;
 
 pub use glu::{glu, glu_axis};

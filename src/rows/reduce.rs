@@ -32,6 +32,21 @@ pub(crate) fn acc<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, t: F<S>, t_lo: F<S>) -> 
     (s, v.add(lo, v.add(e, t_lo)))
 }
 
+/// Adds `t` to the double-f32 sum `hi + lo` when `|t| ≤ |hi|` (Fast2Sum: the rounding error
+/// of `hi + t` is exact, and costs three operations instead of TwoSum's six).
+#[inline(always)]
+pub(crate) fn acc_below<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, t: F<S>) -> (F<S>, F<S>) {
+    let s = v.add(hi, t);
+    (s, v.add(lo, v.sub(t, v.sub(s, hi))))
+}
+
+/// Adds `t` (any magnitude) to the double-f32 sum `hi + lo` (not renormalised).
+#[inline(always)]
+pub(crate) fn acc1<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, t: F<S>) -> (F<S>, F<S>) {
+    let (s, e) = two_sum(v, hi, t);
+    (s, v.add(lo, e))
+}
+
 /// Renormalises `hi + lo` (Fast2Sum: exact when |hi| ≥ |lo|; where `hi` cancelled the error
 /// is still about u·|lo|, within the bound above).
 #[inline(always)]
@@ -77,13 +92,13 @@ impl Combine<2> for MaxCount {
     }
 }
 
-/// A compensated sum `[hi, lo]` and an exact count.
-pub(crate) struct SumCount;
-impl Combine<3> for SumCount {
+/// A compensated sum `[hi, lo]`.
+pub(crate) struct Sum;
+impl Combine<2> for Sum {
     #[inline(always)]
-    fn combine<T: Simd>(v: V<T>, a: [F<T>; 3], b: [F<T>; 3]) -> [F<T>; 3] {
+    fn combine<T: Simd>(v: V<T>, a: [F<T>; 2], b: [F<T>; 2]) -> [F<T>; 2] {
         let (hi, lo) = add_dd(v, (a[0], a[1]), (b[0], b[1]));
-        [hi, lo, v.add(a[2], b[2])]
+        [hi, lo]
     }
 }
 

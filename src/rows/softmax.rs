@@ -6,15 +6,16 @@
 //! * `x − m` is kept exact as `d + d_lo` (TwoSum) and `d_lo` is folded into the reduced
 //!   argument of `e^d`, so a rounded shift does not cost up to 60 ulp deep in the tail (as
 //!   it does in MLX/JAX);
-//! * the terms at the maximum (exactly 1) are counted, not summed: `Σ = k + t`, so
-//!   `log Σ = log1p(t)` stays accurate when the other terms are tiny;
-//! * the sum and the final `log`/reciprocal are carried in double-f32.
+//! * the sum and the final `log`/reciprocal are carried in double-f32, so `log Σ` stays
+//!   accurate when every term but the maximum's (exactly 1) is tiny. Without `b`, rows up to
+//!   [`BIASED_SUM_MAX_LEN`] start each lane's sum at 1, which lets every term (≤ 1) be added
+//!   with a Fast2Sum instead of a TwoSum.
 
 use super::layout::{
     Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
     store, store_rows, walk,
 };
-use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc, renorm, two_sum};
+use super::reduce::{MaxCount, RENORM_CHUNKS, Sum, acc_below, acc1, renorm, two_sum};
 use crate::convert::{Io, WithIo};
 use crate::dtype::{Dtype, Element};
 use crate::math::Dd;
@@ -25,6 +26,16 @@ use crate::simd::{F, M, V};
 use pulp::Simd;
 
 const NEG_INF: f32 = f32::NEG_INFINITY;
+
+/// Rows up to this length (without `b`) sum `e^{x−m}` from a bias of 1 per virtual lane:
+/// every term is ≤ 1 ≤ the lane's sum, so Fast2Sum adds it exactly. The bias costs
+/// accuracy only through the rounding of `lo`, ≤ 5u² of the lane's `1 + Σ` per term: over
+/// n terms per lane and 16 lanes, ≤ 5n·u²·17·Σ (Σ ≥ 1, from the maximum's term), which is
+/// 0.083u at n = 2^18/16 — inside the 0.31u of the unbiased sums at the longest rows.
+pub(crate) const BIASED_SUM_MAX_LEN: usize = 1 << 18;
+
+/// The bias of each virtual lane's sum (see [`BIASED_SUM_MAX_LEN`]).
+const BIAS: f32 = 1.0;
 
 /// Which member of the family runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,16 +159,21 @@ impl<T: Element> Src<'_, T> {
     /// `e^{x − m}` with the rounding error `d_lo` of the shift `d = x − m` folded into the
     /// reduced argument and one final rounding: relative error ≤ 1.56·2^-24 (1 for the
     /// rounding, 0.5 for the two roundings of the argument, 0.06 for the polynomial); 0
-    /// below e^-104. Also returns `d`.
+    /// below e^-104 (and for the −inf of masked-out lanes and padding). A vector with no
+    /// such lane skips the selects that serve them (same bits).
     #[inline(always)]
-    fn exp_shifted<S: Simd>(self, v: V<S>, x: F<S>, neg_m: F<S>) -> (F<S>, F<S>) {
+    fn exp_shifted<S: Simd>(self, v: V<S>, x: F<S>, neg_m: F<S>) -> F<S> {
         let zero = v.splat(0.0);
         let (d, d_lo) = two_sum(v, x, neg_m);
         let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
+        if !v.any(deep) {
+            let red = reduce(v, d);
+            return scale(v, exp_reduced(v, v.add(red.r, d_lo)), red.t, red.n);
+        }
         let red = reduce(v, v.sel(deep, zero, d));
         let r = v.add(red.r, v.sel(deep, zero, d_lo));
         let e = scale(v, exp_reduced(v, r), red.t, red.n);
-        (v.sel(deep, zero, e), d)
+        v.sel(deep, zero, e)
     }
 }
 
@@ -207,14 +223,15 @@ impl<IO: Io, T: Element> Pass<IO::S, 2> for MaxPass<'_, IO, T> {
     }
 }
 
-/// Pass 2: `e = e^{x−m}` (stored for softmax), `t = Σ e` over the terms below the maximum
-/// and `k` = the number of terms at it; with `b`, `t = Σ b·e` and `k = 0`.
+/// Pass 2: `e = e^{x−m}` (stored for softmax) and `Σ e` (with `b`, `Σ b·e`), from
+/// [`BIAS`] per lane when `biased`.
 struct ExpPass<'a, 'o, IO: Io, T> {
     io: IO,
     src: Src<'a, T>,
     neg_m: F<IO::S>,
     keep: Keep<'o, T>,
-    st: [[F<IO::S>; 3]; VLANES],
+    biased: bool,
+    st: [[F<IO::S>; 2]; VLANES],
 }
 
 /// Where softmax keeps `e^{x−m}` between its passes: in the output (f32), or in an f32
@@ -236,34 +253,30 @@ impl<T: Element> Keep<'_, T> {
     }
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 2> for ExpPass<'_, '_, IO, T> {
+impl<IO: Io, T: Element> Pass<IO::S, 1> for ExpPass<'_, '_, IO, T> {
     #[inline(always)]
-    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
-        let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        let (e, d) = self
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 1] {
+        let e = self
             .src
             .exp_shifted(v, self.src.load_x(self.io, s), self.neg_m);
         self.keep.store(self.io, s, e);
         match self.src.b {
-            Some(b) => [
-                v.sel(
-                    self.src.valid(self.io, s),
-                    v.mul(load(self.io, b, s, 0.0), e),
-                    zero,
-                ),
-                zero,
-            ],
-            None => {
-                let top = v.eq(d, zero);
-                [v.sel(top, zero, e), v.sel(top, one, zero)]
-            }
+            Some(b) => [v.sel(
+                self.src.valid(self.io, s),
+                v.mul(load(self.io, b, s, 0.0), e),
+                v.splat(0.0),
+            )],
+            None => [e],
         }
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<IO::S>, g: usize, [t, k]: [F<IO::S>; 2]) {
+    fn fold(&mut self, v: V<IO::S>, g: usize, [t]: [F<IO::S>; 1]) {
         let st = &mut self.st[g];
-        (st[0], st[1]) = acc(v, st[0], st[1], t, v.splat(0.0));
-        st[2] = v.add(st[2], k);
+        (st[0], st[1]) = if self.biased {
+            acc_below(v, st[0], st[1], t)
+        } else {
+            acc1(v, st[0], st[1], t)
+        };
     }
     #[inline(always)]
     fn end_chunk(&mut self, v: V<IO::S>, c: usize, slots: usize) {
@@ -331,24 +344,30 @@ impl<T: Element> ExpRows<'_, T> {
         [v.add(m, zero), n]
     }
 
-    /// Pass 2 (see [`ExpPass`]).
+    /// Pass 2 (see [`ExpPass`]): `Σ` as a double-f32 `[hi, lo]`, the bias taken out.
     #[inline(always)]
-    fn exp_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, m: F<IO::S>) -> [F<IO::S>; 3] {
+    fn exp_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, m: F<IO::S>) -> [F<IO::S>; 2] {
         let v = V(io.simd());
         let keep = match self.kind {
             Kind::Softmax if Self::LOCAL => Keep::Scratch(&mut *self.scratch),
             Kind::Softmax => Keep::Out(&mut *self.out),
             _ => Keep::None,
         };
+        let biased = self.src.b.is_none() && w.len() <= BIASED_SUM_MAX_LEN;
+        let bias = if biased { BIAS } else { 0.0 };
         let mut p = ExpPass {
             io,
             src: self.src,
             neg_m: v.neg(m),
             keep,
-            st: [[v.splat(0.0); 3]; VLANES],
+            biased,
+            st: [[v.splat(bias), v.splat(0.0)]; VLANES],
         };
         walk(v, w, &mut p);
-        W::reduce::<IO::S, SumCount, 3>(v, p.st)
+        let [hi, lo] = W::reduce::<IO::S, Sum, 2>(v, p.st);
+        // Exact: the lanes' biases add up to a small integer.
+        let (hi, e) = two_sum(v, hi, v.splat(-bias * VLANES as f32));
+        [hi, v.add(e, lo)]
     }
 
     /// Pass 3 (see [`OutPass`]).
@@ -366,11 +385,10 @@ impl<T: Element> ExpRows<'_, T> {
         walk(V(io.simd()), w, &mut p);
     }
 
-    /// The per-row coefficients from `m`, `Σ = k + (hi + lo)` and the count `n`.
+    /// The per-row coefficients from `m`, `Σ = hi + lo` and the count `n`.
     #[inline(always)]
-    fn coef<S: Simd>(&self, v: V<S>, m: F<S>, [hi, lo, k]: [F<S>; 3], n: F<S>) -> Coef<S> {
-        let (s_hi, s_e) = two_sum(v, k, hi);
-        let (s_hi, s_lo) = two_sum(v, s_hi, v.add(s_e, lo));
+    fn coef<S: Simd>(&self, v: V<S>, m: F<S>, [hi, lo]: [F<S>; 2], n: F<S>) -> Coef<S> {
+        let (s_hi, s_lo) = two_sum(v, hi, lo);
         match self.kind {
             Kind::Softmax => {
                 let r = recip_dd(v, Dd::new(s_hi, s_lo));
