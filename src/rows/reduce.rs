@@ -92,13 +92,13 @@ impl Combine<2> for MaxCount {
     }
 }
 
-/// A compensated sum `[hi, lo]`.
-pub(crate) struct Sum;
-impl Combine<2> for Sum {
+/// A compensated sum `[hi, lo]` and an exact count.
+pub(crate) struct SumCount;
+impl Combine<3> for SumCount {
     #[inline(always)]
-    fn combine<T: Simd>(v: V<T>, a: [F<T>; 2], b: [F<T>; 2]) -> [F<T>; 2] {
+    fn combine<T: Simd>(v: V<T>, a: [F<T>; 3], b: [F<T>; 3]) -> [F<T>; 3] {
         let (hi, lo) = add_dd(v, (a[0], a[1]), (b[0], b[1]));
-        [hi, lo]
+        [hi, lo, v.add(a[2], b[2])]
     }
 }
 

@@ -3,23 +3,31 @@
 //! compensated sum; the output.
 //!
 //! Accuracy comes from three choices:
-//! * `x − m` is kept exact as `d + d_lo` (TwoSum) and `d_lo` is folded into the reduced
-//!   argument of `e^d`, so a rounded shift does not cost up to 60 ulp deep in the tail (as
+//! * the shift costs no precision: a row whose maximum has |m| ≤ [`POW2_SHIFT_MAX`] is
+//!   shifted by `k·ln2` (k = m·log2 e rounded), so `e^{x − k·ln2} = e^x·2^−k` needs no
+//!   `x − m`; other rows keep `x − m` exact as `d + d_lo` (TwoSum) and fold `d_lo` into the
+//!   reduced argument of `e^d`. A rounded `x − m` costs up to 60 ulp deep in the tail (as
 //!   it does in MLX/JAX);
-//! * the sum and the final `log`/reciprocal are carried in double-f32, so `log Σ` stays
-//!   accurate when every term but the maximum's (exactly 1) is tiny. Without `b`, rows up to
-//!   [`BIASED_SUM_MAX_LEN`] start each lane's sum at 1, which lets every term (≤ 1) be added
-//!   with a Fast2Sum instead of a TwoSum.
+//! * sums are double-f32, and where the result needs `log Σ` to the accuracy of the terms
+//!   below the maximum (log_softmax, logsumexp and logmeanexp when `log Σ` is small) the
+//!   terms at the maximum (exactly 1 with the exact shift) are counted, not summed:
+//!   `Σ = k + t`, so `log Σ = log1p(t)` stays accurate when `t` is tiny;
+//! * the final `log`/reciprocal are carried in double-f32 and round once.
+//!
+//! The fast path — the power-of-two shift and sums that start each lane from [`BIAS`] so
+//! that every term is added with a Fast2Sum — serves softmax and softmin always and the
+//! log functions where the scale of their bound is ≥ [`POW2_ACCEPT`]; the others run pass 2
+//! again, exactly shifted and counted (see [`Shift`]).
 
 use super::layout::{
     Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
     store, store_rows, walk,
 };
-use super::reduce::{MaxCount, RENORM_CHUNKS, Sum, acc_below, acc1, renorm, two_sum};
+use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, two_sum};
 use crate::convert::{Io, WithIo};
 use crate::dtype::{Dtype, Element};
 use crate::math::Dd;
-use crate::math::exp::{EXP_UNDERFLOW, exp_reduced, reduce, scale};
+use crate::math::exp::{EXP_UNDERFLOW, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_reduced, reduce, scale};
 use crate::math::log::log_core_dd;
 use crate::math::sigmoid::recip_dd;
 use crate::simd::{F, M, V};
@@ -27,15 +35,73 @@ use pulp::Simd;
 
 const NEG_INF: f32 = f32::NEG_INFINITY;
 
-/// Rows up to this length (without `b`) sum `e^{x−m}` from a bias of 1 per virtual lane:
-/// every term is ≤ 1 ≤ the lane's sum, so Fast2Sum adds it exactly. The bias costs
-/// accuracy only through the rounding of `lo`, ≤ 5u² of the lane's `1 + Σ` per term: over
-/// n terms per lane and 16 lanes, ≤ 5n·u²·17·Σ (Σ ≥ 1, from the maximum's term), which is
-/// 0.083u at n = 2^18/16 — inside the 0.31u of the unbiased sums at the longest rows.
+/// Rows up to this length (without `b`, and outside the counted exact pass) sum their
+/// terms from a bias of [`BIAS`] per virtual lane: every term is below the lane's sum, so
+/// Fast2Sum adds it exactly. The bias costs accuracy only through the rounding of `lo`,
+/// ≤ 5u² of the lane's `2 + Σ` per term: over n terms per lane and 16 lanes, ≤ 5n·u²·(32 +
+/// Σ) ≤ 5n·u²·47·Σ (Σ ≥ 0.70, from the maximum's term), 0.23u at n = 2^18/16 — inside the
+/// 0.31u of the unbiased sums at the longest rows. The error is relative to Σ, not to the
+/// terms below the maximum: enough for softmax (a relative bound) and for the log functions
+/// where `log Σ ≥ 2` ([`POW2_ACCEPT`]), not for `log Σ ≈ t ≪ 1`.
 pub(crate) const BIASED_SUM_MAX_LEN: usize = 1 << 18;
 
-/// The bias of each virtual lane's sum (see [`BIASED_SUM_MAX_LEN`]).
-const BIAS: f32 = 1.0;
+/// The bias of each virtual lane's sum (see [`BIASED_SUM_MAX_LEN`]): at least every term
+/// (≤ e^{ln2/2} < 1.42 with the power-of-two shift, ≤ 1 with the exact one).
+const BIAS: f32 = 2.0;
+
+/// Rows whose maximum has |m| ≤ this take the power-of-two shift: every term that is not
+/// below e^-104 has |x| ≤ 192, where the reduction of `e^x` is exact, and `x − k·ln2`
+/// stays within [−151, 1] binades of `2^−k`.
+const POW2_SHIFT_MAX: f32 = 88.0;
+
+/// With the power-of-two shift the term at the maximum is no longer exactly 1, so `log Σ`
+/// errs by up to 1.87u absolutely rather than relative to the other terms: log_softmax,
+/// logsumexp and logmeanexp keep it only where the scale of their bound (`log Σ`, `|r|`,
+/// `log n`) is at least this (there 1.87u is ≤ 0.94 ulp, as in the exact shift's budget),
+/// and otherwise run pass 2 again with the exact shift.
+const POW2_ACCEPT: f32 = 2.0;
+
+/// How pass 2 shifts the row (each row of a strided group as its contiguous form would,
+/// so the two layouts agree bit for bit).
+#[derive(Clone, Copy)]
+enum Shift<S: Simd> {
+    /// By the maximum `m`, exactly (TwoSum).
+    Exact { m: F<S> },
+    /// By `k·ln2`, `k` = m·log2 e rounded (an integer, as f32).
+    Pow2 { m: F<S>, k: F<S> },
+    /// Softmax over a strided group whose rows differ: `Pow2` in the lanes of `pow2`,
+    /// `Exact` in the others.
+    Mixed { m: F<S>, k: F<S>, pow2: M<S> },
+}
+
+impl<S: Simd> Shift<S> {
+    /// The shift as `hi + lo` (`lo` absent where it is 0): `m`, or `k·ln2` to 2^-37.
+    #[inline(always)]
+    fn value(self, v: V<S>) -> (F<S>, Option<F<S>>) {
+        match self {
+            Shift::Exact { m } => (m, None),
+            Shift::Pow2 { k, .. } => (v.mul(k, v.splat(LN2_HI)), Some(v.mul(k, v.splat(LN2_LO)))),
+            Shift::Mixed { m, k, pow2 } => (
+                v.sel(pow2, v.mul(k, v.splat(LN2_HI)), m),
+                Some(v.sel(pow2, v.mul(k, v.splat(LN2_LO)), v.splat(0.0))),
+            ),
+        }
+    }
+
+    /// The row maximum.
+    #[inline(always)]
+    fn max(self) -> F<S> {
+        match self {
+            Shift::Exact { m } | Shift::Pow2 { m, .. } | Shift::Mixed { m, .. } => m,
+        }
+    }
+}
+
+/// `x + lo`, or `x` where `lo` is absent.
+#[inline(always)]
+fn plus<S: Simd>(v: V<S>, x: F<S>, lo: Option<F<S>>) -> F<S> {
+    lo.map_or(x, |lo| v.add(x, lo))
+}
 
 /// Which member of the family runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +241,23 @@ impl<T: Element> Src<'_, T> {
         let e = scale(v, exp_reduced(v, r), red.t, red.n);
         v.sel(deep, zero, e)
     }
+
+    /// `e^{x − k·ln2} = e^x·2^−k` for rows with |m| ≤ [`POW2_SHIFT_MAX`]: `x` is reduced
+    /// exactly (Cody–Waite, |n| ≤ 277), so the relative error is ≤ 1.25·2^-24 (0.18 for
+    /// the rounding of `r`, 0.06 for the polynomial, 1 for the final rounding); 0 where
+    /// `x < m − 104` (below e^-104 of the maximum, and the −inf of masked-out lanes).
+    #[inline(always)]
+    fn exp_pow2<S: Simd>(self, v: V<S>, x: F<S>, m: F<S>, k: F<S>) -> F<S> {
+        let deep = v.lt(x, v.add(m, v.splat(EXP_UNDERFLOW)));
+        let x = if v.any(deep) { v.sel(deep, m, x) } else { x };
+        let red = reduce(v, x);
+        let e = scale(v, exp_reduced(v, red.r), v.sub(red.t, k), v.sub(red.n, k));
+        if v.any(deep) {
+            v.sel(deep, v.splat(0.0), e)
+        } else {
+            e
+        }
+    }
 }
 
 /// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
@@ -223,15 +306,17 @@ impl<IO: Io, T: Element> Pass<IO::S, 2> for MaxPass<'_, IO, T> {
     }
 }
 
-/// Pass 2: `e = e^{x−m}` (stored for softmax) and `Σ e` (with `b`, `Σ b·e`), from
-/// [`BIAS`] per lane when `biased`.
+/// Pass 2: `e = e^{x−shift}` (stored for softmax) and `t = Σ e` (with `b`, `Σ b·e`), from
+/// [`BIAS`] per lane when `biased`; when `count`, `t` leaves out the terms at the maximum
+/// and `k` counts them.
 struct ExpPass<'a, 'o, IO: Io, T> {
     io: IO,
     src: Src<'a, T>,
-    neg_m: F<IO::S>,
+    shift: Shift<IO::S>,
     keep: Keep<'o, T>,
     biased: bool,
-    st: [[F<IO::S>; 2]; VLANES],
+    count: bool,
+    st: [[F<IO::S>; 3]; VLANES],
 }
 
 /// Where softmax keeps `e^{x−m}` between its passes: in the output (f32), or in an f32
@@ -253,30 +338,48 @@ impl<T: Element> Keep<'_, T> {
     }
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 1> for ExpPass<'_, '_, IO, T> {
+impl<IO: Io, T: Element> Pass<IO::S, 2> for ExpPass<'_, '_, IO, T> {
     #[inline(always)]
-    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 1] {
-        let e = self
-            .src
-            .exp_shifted(v, self.src.load_x(self.io, s), self.neg_m);
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
+        let (zero, one) = (v.splat(0.0), v.splat(1.0));
+        let x = self.src.load_x(self.io, s);
+        let e = match self.shift {
+            Shift::Exact { m } => self.src.exp_shifted(v, x, v.neg(m)),
+            Shift::Pow2 { m, k } => self.src.exp_pow2(v, x, m, k),
+            Shift::Mixed { m, k, pow2 } => v.sel(
+                pow2,
+                self.src.exp_pow2(v, x, m, k),
+                self.src.exp_shifted(v, x, v.neg(m)),
+            ),
+        };
         self.keep.store(self.io, s, e);
         match self.src.b {
-            Some(b) => [v.sel(
-                self.src.valid(self.io, s),
-                v.mul(load(self.io, b, s, 0.0), e),
-                v.splat(0.0),
-            )],
-            None => [e],
+            Some(b) => [
+                v.sel(
+                    self.src.valid(self.io, s),
+                    v.mul(load(self.io, b, s, 0.0), e),
+                    zero,
+                ),
+                zero,
+            ],
+            None if self.count => {
+                let top = v.eq(x, self.shift.max());
+                [v.sel(top, zero, e), v.sel(top, one, zero)]
+            }
+            None => [e, zero],
         }
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<IO::S>, g: usize, [t]: [F<IO::S>; 1]) {
+    fn fold(&mut self, v: V<IO::S>, g: usize, [t, k]: [F<IO::S>; 2]) {
         let st = &mut self.st[g];
         (st[0], st[1]) = if self.biased {
             acc_below(v, st[0], st[1], t)
         } else {
             acc1(v, st[0], st[1], t)
         };
+        if self.count {
+            st[2] = v.add(st[2], k);
+        }
     }
     #[inline(always)]
     fn end_chunk(&mut self, v: V<IO::S>, c: usize, slots: usize) {
@@ -344,30 +447,41 @@ impl<T: Element> ExpRows<'_, T> {
         [v.add(m, zero), n]
     }
 
-    /// Pass 2 (see [`ExpPass`]): `Σ` as a double-f32 `[hi, lo]`, the bias taken out.
+    /// Pass 2 (see [`ExpPass`]): `[hi, lo, k]`, `Σ = k + (hi + lo)`, the bias taken out.
     #[inline(always)]
-    fn exp_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, m: F<IO::S>) -> [F<IO::S>; 2] {
+    fn exp_pass<IO: Io, W: Walk>(
+        &mut self,
+        io: IO,
+        w: W,
+        shift: Shift<IO::S>,
+        count: bool,
+    ) -> [F<IO::S>; 3] {
         let v = V(io.simd());
         let keep = match self.kind {
             Kind::Softmax if Self::LOCAL => Keep::Scratch(&mut *self.scratch),
             Kind::Softmax => Keep::Out(&mut *self.out),
             _ => Keep::None,
         };
-        let biased = self.src.b.is_none() && w.len() <= BIASED_SUM_MAX_LEN;
-        let bias = if biased { BIAS } else { 0.0 };
+        let count = count && self.src.b.is_none();
+        let biased = self.src.b.is_none() && !count && w.len() <= BIASED_SUM_MAX_LEN;
+        let (zero, bias) = (v.splat(0.0), if biased { BIAS } else { 0.0 });
         let mut p = ExpPass {
             io,
             src: self.src,
-            neg_m: v.neg(m),
+            shift,
             keep,
             biased,
-            st: [[v.splat(bias), v.splat(0.0)]; VLANES],
+            count,
+            st: [[v.splat(bias), zero, zero]; VLANES],
         };
         walk(v, w, &mut p);
-        let [hi, lo] = W::reduce::<IO::S, Sum, 2>(v, p.st);
+        let [hi, lo, k] = W::reduce::<IO::S, SumCount, 3>(v, p.st);
+        if !biased {
+            return [hi, lo, k];
+        }
         // Exact: the lanes' biases add up to a small integer.
         let (hi, e) = two_sum(v, hi, v.splat(-bias * VLANES as f32));
-        [hi, v.add(e, lo)]
+        [hi, v.add(e, lo), k]
     }
 
     /// Pass 3 (see [`OutPass`]).
@@ -385,43 +499,55 @@ impl<T: Element> ExpRows<'_, T> {
         walk(V(io.simd()), w, &mut p);
     }
 
-    /// The per-row coefficients from `m`, `Σ = hi + lo` and the count `n`.
+    /// The per-row coefficients from the shift, `Σ = k + (hi + lo)` (of `e^{x − shift}`), and the
+    /// count `n`; also the scale of each row's bound that [`POW2_ACCEPT`] is checked
+    /// against (+inf for softmax, which needs no check).
     #[inline(always)]
-    fn coef<S: Simd>(&self, v: V<S>, m: F<S>, [hi, lo]: [F<S>; 2], n: F<S>) -> Coef<S> {
-        let (s_hi, s_lo) = two_sum(v, hi, lo);
+    fn coef<S: Simd>(
+        &self,
+        v: V<S>,
+        shift: Shift<S>,
+        [hi, lo, k]: [F<S>; 3],
+        n: F<S>,
+    ) -> (Coef<S>, F<S>) {
+        let (s_hi, s_e) = two_sum(v, k, hi);
+        let (s_hi, s_lo) = two_sum(v, s_hi, v.add(s_e, lo));
+        let (c, c_lo) = shift.value(v);
+        let m = shift.max();
+        // log Σ of the row shifted by its maximum (approximately: for the check only).
+        let log_sigma = |l: F<S>| v.add(l, v.sub(c, m));
+        let larger = |a: F<S>, b: F<S>| v.sel(v.gt(a, b), a, b);
         match self.kind {
             Kind::Softmax => {
                 let r = recip_dd(v, Dd::new(s_hi, s_lo));
-                Coef { a: r.hi, b: r.lo }
+                (Coef { a: r.hi, b: r.lo }, v.splat(f32::INFINITY))
             }
             Kind::LogSoftmax => {
                 let l = log_dd(v, s_hi, s_lo);
-                let (c, c_e) = two_sum(v, m, l.0);
-                let c_lo = v.add(c_e, l.1);
-                Coef {
+                let (c, c_e) = two_sum(v, c, l.0);
+                let c_lo = plus(v, v.add(c_e, l.1), c_lo);
+                let k = Coef {
                     a: v.neg(c),
                     b: c_lo,
-                }
+                };
+                (k, log_sigma(l.0))
             }
             Kind::LogMeanExp => {
                 let l = log_dd(v, s_hi, s_lo);
                 let ln = log_dd(v, n, v.splat(0.0));
                 let (d, d_e) = two_sum(v, l.0, v.neg(ln.0));
-                let d_lo = v.add(d_e, v.sub(l.1, ln.1));
-                Coef {
-                    a: add_round(v, m, (d, d_lo)),
-                    b: v.splat(1.0),
-                }
+                let d_lo = plus(v, v.add(d_e, v.sub(l.1, ln.1)), c_lo);
+                let a = add_round(v, c, (d, d_lo));
+                (Coef { a, b: v.splat(1.0) }, larger(v.abs(a), ln.0))
             }
             Kind::LogSumExp => {
                 if self.src.b.is_none() {
                     let l = log_dd(v, s_hi, s_lo);
-                    return Coef {
-                        a: add_round(v, m, l),
-                        b: v.splat(1.0),
-                    };
+                    let a = add_round(v, c, (l.0, plus(v, l.1, c_lo)));
+                    let k = Coef { a, b: v.splat(1.0) };
+                    return (k, larger(v.abs(a), log_sigma(l.0)));
                 }
-                // Σ b·e may be negative or zero.
+                // Σ b·e may be negative or zero (always shifted exactly).
                 let zero = v.splat(0.0);
                 let a = v.abs(s_hi);
                 let a_lo = v.xor_sign(s_lo, s_hi);
@@ -437,7 +563,7 @@ impl<T: Element> ExpRows<'_, T> {
                 } else {
                     y
                 };
-                Coef { a: y, b: sign }
+                (Coef { a: y, b: sign }, v.splat(f32::INFINITY))
             }
         }
     }
@@ -539,10 +665,55 @@ impl<T: Element> RowKernel for ExpRows<'_, T> {
         if W::CONTIG && m0.is_infinite() {
             return self.special(w, 0, m0);
         }
-        let sums = self.exp_pass(io, w, m);
-        let k = self.coef(v, m, sums, n);
+        // The power-of-two shift, row by row (a strided group may mix the two).
+        let rows = lanes_below(v, w.rows());
+        let near = v.and_m(v.le(v.abs(m), v.splat(POW2_SHIFT_MAX)), rows);
+        let fast = self.src.b.is_none() && v.any(near);
+        let all_fast = fast && v.all(v.or_m(near, v.not_m(rows)));
+        let t = v.fma(m, v.splat(LOG2E), v.splat(SHIFTER));
+        let kf = v.sub(t, v.splat(SHIFTER));
+        let (exact, pow2) = (Shift::Exact { m }, Shift::Pow2 { m, k: kf });
+        let (k, sum_hi) = if self.kind == Kind::Softmax {
+            let shift = match (fast, all_fast) {
+                (true, true) => pow2,
+                (true, false) => Shift::Mixed {
+                    m,
+                    k: kf,
+                    pow2: near,
+                },
+                _ => exact,
+            };
+            let sums = self.exp_pass(io, w, shift, false);
+            (self.coef(v, shift, sums, n).0, sums[0])
+        } else {
+            // The log functions keep the fast result only where their bound's scale is
+            // large enough; the other rows run pass 2 again, exactly shifted and counted.
+            let fast = fast.then(|| {
+                let sums = self.exp_pass(io, w, pow2, false);
+                let (k, scale) = self.coef(v, pow2, sums, n);
+                let keep = v.and_m(near, v.ge(scale, v.splat(POW2_ACCEPT)));
+                (k, sums[0], keep)
+            });
+            match fast {
+                Some((k, s, keep)) if v.all(v.or_m(keep, v.not_m(rows))) => (k, s),
+                _ => {
+                    let sums = self.exp_pass(io, w, exact, true);
+                    let (k, _) = self.coef(v, exact, sums, n);
+                    match fast {
+                        None => (k, sums[0]),
+                        Some((fk, fs, keep)) => (
+                            Coef {
+                                a: v.sel(keep, fk.a, k.a),
+                                b: v.sel(keep, fk.b, k.b),
+                            },
+                            v.sel(keep, fs, sums[0]),
+                        ),
+                    }
+                }
+            }
+        };
         let bad = |r: usize| {
-            let (mr, sr) = (lane(v, m, r), lane(v, sums[0], r));
+            let (mr, sr) = (lane(v, m, r), lane(v, sum_hi, r));
             mr.is_infinite() || !sr.is_finite()
         };
         if W::CONTIG && bad(0) {
