@@ -1,6 +1,6 @@
 //! Row-wise speed next to elementwise `exp` and memcpy of the same size: medians of 9
-//! interleaved rounds of CPU time (Linux `/proc/thread-self/schedstat`, so time-slicing on a
-//! busy machine does not count; wall time where that file is missing).
+//! interleaved rounds of wall time (this machine's per-thread CPU-time counter,
+//! `/proc/thread-self/schedstat`, ticks in milliseconds, too coarse for 30 ms batches).
 //!
 //! `cargo run --release --example rowperf [-- TOTAL [ROW]]` (default 4096 4096);
 //! `cargo run --release --example rowperf -- axis`: a [64, 4096, 16] tensor over axis 1 next
@@ -10,30 +10,16 @@ use lanewise::table::{ROW_OPS, RowKind};
 use std::hint::black_box;
 use std::time::Instant;
 
-/// Nanoseconds this thread has run on a CPU, if Linux says.
-fn cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// Median CPU time of `f` per call, over 9 batches of about 30 ms.
+/// Median wall time of `f` per call, over 9 batches of about 30 ms.
 fn median_time(n: usize, f: &mut dyn FnMut()) -> f64 {
     let reps = (60_000_000 / n).max(1);
     let mut t: Vec<f64> = (0..9)
         .map(|_| {
-            let (s, c) = (Instant::now(), cpu_ns());
+            let s = Instant::now();
             for _ in 0..reps {
                 f();
             }
-            let dt = match (c, cpu_ns()) {
-                (Some(a), Some(b)) if b > a => (b - a) as f64 * 1e-9,
-                _ => s.elapsed().as_secs_f64(),
-            };
-            dt / reps as f64
+            s.elapsed().as_secs_f64() / reps as f64
         })
         .collect();
     t.sort_by(f64::total_cmp);
@@ -49,7 +35,7 @@ fn axis_mode() {
         .collect();
     let mut y = vec![0.0f32; n];
     println!(
-        "[64, 4096, 16] over axis 1 vs contiguous rows of 4096, {}; Gelem/s of CPU time\n",
+        "[64, 4096, 16] over axis 1 vs contiguous rows of 4096, {}; Gelem/s of wall time\n",
         lanewise::active_isa()
     );
     println!("| function | axis 1 | contiguous | ratio |");
@@ -91,11 +77,11 @@ fn main() {
     let (xb, yb) = buf.split_at_mut(yo);
     let (x, y) = (&xb[a..a + n], &mut yb[..n]);
     let mut r = vec![0.0f32; n / row];
-    // Batches of about 30 ms: the CPU-time counter moves at scheduler ticks.
+    // Batches of about 30 ms.
     let reps = (60_000_000 / n).max(1);
     let axis = Axis::new(n / row, row, 1);
     println!(
-        "{} f32 in rows of {row} on {}; Gelem/s of CPU time (medians), interleaved with exp and memcpy\n",
+        "{} f32 in rows of {row} on {}; Gelem/s of wall time (medians), interleaved with exp and memcpy\n",
         n,
         lanewise::active_isa()
     );
@@ -105,7 +91,7 @@ fn main() {
         let mut t = [vec![], vec![], vec![]];
         for _ in 0..9 {
             for (k, t) in t.iter_mut().enumerate() {
-                let (s, c) = (Instant::now(), cpu_ns());
+                let s = Instant::now();
                 for _ in 0..reps {
                     match k {
                         0 => match op.kind {
@@ -117,11 +103,7 @@ fn main() {
                         _ => y.copy_from_slice(black_box(x)),
                     }
                 }
-                let dt = match (c, cpu_ns()) {
-                    (Some(a), Some(b)) if b > a => (b - a) as f64 * 1e-9,
-                    _ => s.elapsed().as_secs_f64(),
-                };
-                t.push(dt / reps as f64);
+                t.push(s.elapsed().as_secs_f64() / reps as f64);
             }
         }
         let med = |mut v: Vec<f64>| {

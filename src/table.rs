@@ -491,11 +491,14 @@ pub struct RowOpInfo {
     /// Published max error in f32 ulps of `max(|r|, floor)` (see
     /// [`crate::reference::rows`]), for every row, layout and ISA. These follow from the
     /// error budget, not from a sweep (rows cannot be enumerated): `e^{x−m}` is rounded
-    /// once from an argument kept exact to 2^-25 (relative error ≤ 1.56u, u = 2^-24), the
-    /// double-f32 sums add ≤ 0.31u, so Σ is within 1.87u; softmax `e·(1/Σ)` rounds once
-    /// more: ≤ 0.5 + 1.56 + 1.87 < 4 ulp; log_softmax `x − m − log Σ` (two terms of one
-    /// sign) ≤ 0.5 + 1.87 < 2.5 ulp; standardize rounds `(x − μ)·rs` once from values
-    /// good to 2^-40. The tests check them on adversarial rows.
+    /// once from an argument kept exact to 2^-25 (relative error ≤ 1.56u, u = 2^-24; the
+    /// power-of-two shift `e^x·2^−k` of rows with |m| ≤ 88, ≤ 1.25u), the double-f32 sums
+    /// add ≤ 0.31u, so Σ is within 1.87u; softmax `e·(1/Σ)` rounds once more: ≤ 0.5 + 1.56 +
+    /// 1.87 < 4 ulp; log_softmax `x − m − log Σ` (two terms of one sign) ≤ 0.5 + 1.87 < 2.5
+    /// ulp, the 1.87u relative to the terms below the maximum (counted exactly) or, where the
+    /// power-of-two shift is kept, absolute with `log Σ ≥ 2` (≤ 0.94 ulp); standardize
+    /// rounds `(x − μ)·rs` once from values good to 2^-40. The tests check them on
+    /// adversarial rows.
     pub ulp_f32: f64,
     /// The floor of the error scale, in words ("0": a plain relative bound).
     pub floor: &'static str,

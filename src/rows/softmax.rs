@@ -97,6 +97,12 @@ impl<S: Simd> Shift<S> {
     }
 }
 
+/// The larger of `a` and `b` (`b` where either is NaN).
+#[inline(always)]
+fn larger<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> F<S> {
+    v.sel(v.gt(a, b), a, b)
+}
+
 /// `x + lo`, or `x` where `lo` is absent.
 #[inline(always)]
 fn plus<S: Simd>(v: V<S>, x: F<S>, lo: Option<F<S>>) -> F<S> {
@@ -515,8 +521,7 @@ impl<T: Element> ExpRows<'_, T> {
         let (c, c_lo) = shift.value(v);
         let m = shift.max();
         // log Σ of the row shifted by its maximum (approximately: for the check only).
-        let log_sigma = |l: F<S>| v.add(l, v.sub(c, m));
-        let larger = |a: F<S>, b: F<S>| v.sel(v.gt(a, b), a, b);
+        let shift_gap = v.sub(c, m);
         match self.kind {
             Kind::Softmax => {
                 let r = recip_dd(v, Dd::new(s_hi, s_lo));
@@ -530,7 +535,7 @@ impl<T: Element> ExpRows<'_, T> {
                     a: v.neg(c),
                     b: c_lo,
                 };
-                (k, log_sigma(l.0))
+                (k, v.add(l.0, shift_gap))
             }
             Kind::LogMeanExp => {
                 let l = log_dd(v, s_hi, s_lo);
@@ -538,14 +543,14 @@ impl<T: Element> ExpRows<'_, T> {
                 let (d, d_e) = two_sum(v, l.0, v.neg(ln.0));
                 let d_lo = plus(v, v.add(d_e, v.sub(l.1, ln.1)), c_lo);
                 let a = add_round(v, c, (d, d_lo));
-                (Coef { a, b: v.splat(1.0) }, larger(v.abs(a), ln.0))
+                (Coef { a, b: v.splat(1.0) }, larger(v, v.abs(a), ln.0))
             }
             Kind::LogSumExp => {
                 if self.src.b.is_none() {
                     let l = log_dd(v, s_hi, s_lo);
                     let a = add_round(v, c, (l.0, plus(v, l.1, c_lo)));
                     let k = Coef { a, b: v.splat(1.0) };
-                    return (k, larger(v.abs(a), log_sigma(l.0)));
+                    return (k, larger(v, v.abs(a), v.add(l.0, shift_gap)));
                 }
                 // Σ b·e may be negative or zero (always shifted exactly).
                 let zero = v.splat(0.0);
@@ -688,12 +693,15 @@ impl<T: Element> RowKernel for ExpRows<'_, T> {
         } else {
             // The log functions keep the fast result only where their bound's scale is
             // large enough; the other rows run pass 2 again, exactly shifted and counted.
-            let fast = fast.then(|| {
+            // (An `if`, not a closure: a closure would not inherit the target features.)
+            let fast = if fast {
                 let sums = self.exp_pass(io, w, pow2, false);
                 let (k, scale) = self.coef(v, pow2, sums, n);
                 let keep = v.and_m(near, v.ge(scale, v.splat(POW2_ACCEPT)));
-                (k, sums[0], keep)
-            });
+                Some((k, sums[0], keep))
+            } else {
+                None
+            };
             match fast {
                 Some((k, s, keep)) if v.all(v.or_m(keep, v.not_m(rows))) => (k, s),
                 _ => {
