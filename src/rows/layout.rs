@@ -369,37 +369,85 @@ pub(crate) trait RowKernel {
 /// the out-of-order core while the accumulators wait on each other.
 const BLOCK_VECS: usize = 4;
 
-/// One pass over the slots of a group (see [`walk`]).
-pub(crate) trait Pass<S: Simd, const K: usize> {
+/// One pass over the slots of a group (see [`walk`]), with a state of `N` vectors per slot.
+pub(crate) trait Pass<S: Simd, const K: usize, const N: usize> {
+    /// Whether a strided walk takes [`STRIDED_SLOTS`] slots at a time through the group
+    /// (passes whose states do not fit in registers together).
+    const SLOT_MAJOR: bool = N > 0;
     /// `K` vectors computed from one slot, independently of the other slots.
     fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; K];
-    /// Adds the terms of a slot into the state of slot `g` (in row order).
-    fn fold(&mut self, v: V<S>, g: usize, t: [F<S>; K]);
-    /// Called after the `slots` slots of chunk `c` are folded.
+    /// Adds the terms of a slot into that slot's state (called in row order).
+    fn fold(&self, v: V<S>, st: &mut [F<S>; N], t: [F<S>; K]);
+    /// Called on a slot's state after chunk `c` of that slot is folded.
     #[inline(always)]
-    fn end_chunk(&mut self, _v: V<S>, _c: usize, _slots: usize) {}
-    /// Folds the terms of `terms.len() / slots` consecutive chunks from chunk `c`; a pass
-    /// whose fold does not depend on the order (the maximum) may shorten the dependency
-    /// chain.
+    fn end_chunk(&self, _v: V<S>, _c: usize, _st: &mut [F<S>; N]) {}
+    /// Folds the terms of `terms.len() / slots` consecutive chunks from chunk `c` into the
+    /// states of the `slots` slots; a pass whose fold does not depend on the order (the
+    /// maximum) may shorten the dependency chain.
     #[inline(always)]
-    fn fold_block(&mut self, v: V<S>, terms: &[[F<S>; K]], slots: usize, c: usize) {
+    fn fold_block(
+        &self,
+        v: V<S>,
+        st: &mut [[F<S>; N]],
+        terms: &[[F<S>; K]],
+        slots: usize,
+        c: usize,
+    ) {
         for (b, chunk) in terms.chunks_exact(slots).enumerate() {
-            for (g, t) in chunk.iter().enumerate() {
-                self.fold(v, g, *t);
+            for (st, t) in st.iter_mut().zip(chunk) {
+                self.fold(v, st, *t);
+                self.end_chunk(v, c + b, st);
             }
-            self.end_chunk(v, c + b, slots);
         }
     }
 }
 
-/// Visits every slot of a group in row order, chunk after chunk. The terms of up to
-/// [`BLOCK_VECS`] vectors are computed before they are folded, so that consecutive
-/// (independent) exp evaluations overlap while the accumulators wait on each other.
+/// Slots whose states a strided walk keeps in registers at once.
+const STRIDED_SLOTS: usize = 4;
+
+/// Visits every slot of a group and folds each slot's terms into `st[slot]` in row order.
+///
+/// A contiguous row goes chunk after chunk; the terms of up to [`BLOCK_VECS`] vectors are
+/// computed before they are folded, so that consecutive (independent) exp evaluations
+/// overlap while the accumulators wait on each other. A strided group has a slot per
+/// virtual lane, whose states together would not fit in registers: a pass with a state
+/// takes [`STRIDED_SLOTS`] slots at a time through the whole group (the same order within
+/// each slot, so the same bits), one without goes chunk after chunk.
 #[inline(always)]
-pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: W, p: &mut P) {
+pub(crate) fn walk<S: Simd, W: Walk, const K: usize, const N: usize, P: Pass<S, K, N>>(
+    v: V<S>,
+    w: W,
+    p: &mut P,
+    st: &mut [[F<S>; N]; VLANES],
+) {
     let slots = W::slots::<S>();
-    let per = (BLOCK_VECS / slots).max(1);
     let (full, chunks) = (w.full_chunks::<S>(), w.chunks());
+    if !W::CONTIG && P::SLOT_MAJOR {
+        for g0 in (0..VLANES).step_by(STRIDED_SLOTS) {
+            let mut local = [[v.splat(0.0); N]; STRIDED_SLOTS];
+            local.copy_from_slice(&st[g0..g0 + STRIDED_SLOTS]);
+            // (Loops, not closures: a closure would not inherit the target features.)
+            let mut t = [[v.splat(0.0); K]; STRIDED_SLOTS];
+            let mut c = 0;
+            while c < full {
+                for (i, t) in t.iter_mut().enumerate() {
+                    *t = p.term(v, w.full::<S>(c, g0 + i));
+                }
+                p.fold_block(v, &mut local, &t, STRIDED_SLOTS, c);
+                c += 1;
+            }
+            while c < chunks {
+                for (i, t) in t.iter_mut().enumerate() {
+                    *t = p.term(v, w.slot::<S>(c, g0 + i));
+                }
+                p.fold_block(v, &mut local, &t, STRIDED_SLOTS, c);
+                c += 1;
+            }
+            st[g0..g0 + STRIDED_SLOTS].copy_from_slice(&local);
+        }
+        return;
+    }
+    let per = (BLOCK_VECS / slots).max(1);
     let mut buf = [[v.splat(0.0); K]; VLANES];
     let mut c = 0;
     // Full chunks, in blocks: every slot is a whole vector (n is a constant here).
@@ -409,16 +457,15 @@ pub(crate) fn walk<S: Simd, W: Walk, const K: usize, P: Pass<S, K>>(v: V<S>, w: 
                 buf[b * slots + g] = p.term(v, w.full::<S>(c + b, g));
             }
         }
-        p.fold_block(v, &buf[..per * slots], slots, c);
+        p.fold_block(v, &mut st[..slots], &buf[..per * slots], slots, c);
         c += per;
     }
     // The rest: partial slots and padding.
     while c < chunks {
-        for g in 0..slots {
-            let t = p.term(v, w.slot::<S>(c, g));
-            p.fold(v, g, t);
+        for (g, t) in buf[..slots].iter_mut().enumerate() {
+            *t = p.term(v, w.slot::<S>(c, g));
         }
-        p.end_chunk(v, c, slots);
+        p.fold_block(v, &mut st[..slots], &buf[..slots], slots, c);
         c += 1;
     }
 }

@@ -89,7 +89,10 @@ fn run_exp<T: Element>(
         }
         return;
     }
-    let local = kind == Kind::Softmax && T::DTYPE != crate::Dtype::F32;
+    // Softmax keeps `e^{x−m}` in a scratch for half outputs, and for strided f32 groups
+    // of a size the thread keeps (`ExpRows::local`).
+    let strided = axis.inner > 1 && scratch_len(axis) <= KEEP_SCRATCH;
+    let local = kind == Kind::Softmax && (T::DTYPE != crate::Dtype::F32 || strided);
     let run = |scratch: &mut [f32]| {
         dispatch(ExpRows {
             kind,

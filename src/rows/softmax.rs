@@ -139,8 +139,15 @@ pub(crate) struct ExpRows<'a, T: Element> {
 }
 
 impl<T: Element> ExpRows<'_, T> {
-    /// Whether softmax keeps `e^{x−m}` in the scratch (half output) rather than in `out`.
-    const LOCAL: bool = !matches!(T::DTYPE, Dtype::F32);
+    /// Whether softmax keeps `e^{x−m}` in the scratch rather than in `out`: for a half
+    /// output, and for strided f32 groups when the caller gave a scratch (groups up to
+    /// `KEEP_SCRATCH`: their passes walk the group out of order, and the scratch stays in
+    /// cache from one group to the next where `out` would come from memory at the first
+    /// store).
+    #[inline(always)]
+    fn local<W: Walk>(&self) -> bool {
+        !matches!(T::DTYPE, Dtype::F32) || (!W::CONTIG && !self.scratch.is_empty())
+    }
 }
 
 impl<T: Element> WithIo for ExpRows<'_, T> {
@@ -271,10 +278,11 @@ struct MaxPass<'a, IO: Io, T> {
     io: IO,
     src: Src<'a, T>,
     count: bool,
-    st: [[F<IO::S>; 2]; VLANES],
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 2> for MaxPass<'_, IO, T> {
+impl<IO: Io, T: Element> Pass<IO::S, 2, 2> for MaxPass<'_, IO, T> {
+    /// The maxima fit in registers: chunk after chunk, which streams the group from memory.
+    const SLOT_MAJOR: bool = false;
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         let n = if self.count {
@@ -285,14 +293,20 @@ impl<IO: Io, T: Element> Pass<IO::S, 2> for MaxPass<'_, IO, T> {
         [self.src.load_x(self.io, s), n]
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<IO::S>, g: usize, [x, n]: [F<IO::S>; 2]) {
-        let st = &mut self.st[g];
+    fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 2], [x, n]: [F<IO::S>; 2]) {
         st[0] = v.sel(v.gt(x, st[0]), x, st[0]);
         st[1] = v.add(st[1], n);
     }
     /// The maximum and the count do not depend on the order: reduce the block first.
     #[inline(always)]
-    fn fold_block(&mut self, v: V<IO::S>, terms: &[[F<IO::S>; 2]], slots: usize, _c: usize) {
+    fn fold_block(
+        &self,
+        v: V<IO::S>,
+        st: &mut [[F<IO::S>; 2]],
+        terms: &[[F<IO::S>; 2]],
+        slots: usize,
+        _c: usize,
+    ) {
         let comb = |a: [F<IO::S>; 2], b: [F<IO::S>; 2]| {
             [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])]
         };
@@ -306,8 +320,8 @@ impl<IO: Io, T: Element> Pass<IO::S, 2> for MaxPass<'_, IO, T> {
                 t[i] = comb(t[i], t[i + n * slots]);
             }
         }
-        for (g, &t) in t.iter().enumerate().take(slots) {
-            self.fold(v, g, t);
+        for (st, &t) in st.iter_mut().zip(&t[..slots]) {
+            self.fold(v, st, t);
         }
     }
 }
@@ -322,7 +336,6 @@ struct ExpPass<'a, 'o, IO: Io, T> {
     keep: Keep<'o, T>,
     biased: bool,
     count: bool,
-    st: [[F<IO::S>; 3]; VLANES],
 }
 
 /// Where softmax keeps `e^{x−m}` between its passes: in the output (f32), or in an f32
@@ -344,7 +357,7 @@ impl<T: Element> Keep<'_, T> {
     }
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 2> for ExpPass<'_, '_, IO, T> {
+impl<IO: Io, T: Element> Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T> {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         let (zero, one) = (v.splat(0.0), v.splat(1.0));
@@ -376,8 +389,7 @@ impl<IO: Io, T: Element> Pass<IO::S, 2> for ExpPass<'_, '_, IO, T> {
         }
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<IO::S>, g: usize, [t, k]: [F<IO::S>; 2]) {
-        let st = &mut self.st[g];
+    fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 3], [t, k]: [F<IO::S>; 2]) {
         (st[0], st[1]) = if self.biased {
             acc_below(v, st[0], st[1], t)
         } else {
@@ -388,11 +400,9 @@ impl<IO: Io, T: Element> Pass<IO::S, 2> for ExpPass<'_, '_, IO, T> {
         }
     }
     #[inline(always)]
-    fn end_chunk(&mut self, v: V<IO::S>, c: usize, slots: usize) {
+    fn end_chunk(&self, v: V<IO::S>, c: usize, st: &mut [F<IO::S>; 3]) {
         if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
-            for st in self.st.iter_mut().take(slots) {
-                (st[0], st[1]) = renorm(v, st[0], st[1]);
-            }
+            (st[0], st[1]) = renorm(v, st[0], st[1]);
         }
     }
 }
@@ -408,7 +418,7 @@ struct OutPass<'a, 'o, IO: Io, T> {
     scratch: Option<&'o [f32]>,
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 0> for OutPass<'_, '_, IO, T> {
+impl<IO: Io, T: Element> Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T> {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
         if s.n > 0 {
@@ -430,7 +440,7 @@ impl<IO: Io, T: Element> Pass<IO::S, 0> for OutPass<'_, '_, IO, T> {
         []
     }
     #[inline(always)]
-    fn fold(&mut self, _v: V<IO::S>, _g: usize, _t: [F<IO::S>; 0]) {}
+    fn fold(&self, _v: V<IO::S>, _st: &mut [F<IO::S>; 0], _t: [F<IO::S>; 0]) {}
 }
 
 impl<T: Element> ExpRows<'_, T> {
@@ -444,10 +454,10 @@ impl<T: Element> ExpRows<'_, T> {
             io,
             src: self.src,
             count,
-            st: [[v.splat(NEG_INF), zero]; VLANES],
         };
-        walk(v, w, &mut p);
-        let [m, n] = W::reduce::<IO::S, MaxCount, 2>(v, p.st);
+        let mut st = [[v.splat(NEG_INF), zero]; VLANES];
+        walk(v, w, &mut p, &mut st);
+        let [m, n] = W::reduce::<IO::S, MaxCount, 2>(v, st);
         // One zero: −0 and +0 may both be maxima, in an order that depends on the layout.
         let n = if count { n } else { v.splat(w.len() as f32) };
         [v.add(m, zero), n]
@@ -464,7 +474,7 @@ impl<T: Element> ExpRows<'_, T> {
     ) -> [F<IO::S>; 3] {
         let v = V(io.simd());
         let keep = match self.kind {
-            Kind::Softmax if Self::LOCAL => Keep::Scratch(&mut *self.scratch),
+            Kind::Softmax if self.local::<W>() => Keep::Scratch(&mut *self.scratch),
             Kind::Softmax => Keep::Out(&mut *self.out),
             _ => Keep::None,
         };
@@ -478,10 +488,10 @@ impl<T: Element> ExpRows<'_, T> {
             keep,
             biased,
             count,
-            st: [[v.splat(bias), zero, zero]; VLANES],
         };
-        walk(v, w, &mut p);
-        let [hi, lo, k] = W::reduce::<IO::S, SumCount, 3>(v, p.st);
+        let mut st = [[v.splat(bias), zero, zero]; VLANES];
+        walk(v, w, &mut p, &mut st);
+        let [hi, lo, k] = W::reduce::<IO::S, SumCount, 3>(v, st);
         if !biased {
             return [hi, lo, k];
         }
@@ -494,15 +504,16 @@ impl<T: Element> ExpRows<'_, T> {
     #[inline(always)]
     fn out_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, k: Coef<IO::S>) {
         let softmax = self.kind == Kind::Softmax;
+        let local = softmax && self.local::<W>();
         let mut p = OutPass {
             io,
             src: self.src,
             softmax,
             k,
             out: &mut *self.out,
-            scratch: (softmax && Self::LOCAL).then_some(&*self.scratch),
+            scratch: local.then_some(&*self.scratch),
         };
-        walk(V(io.simd()), w, &mut p);
+        walk(V(io.simd()), w, &mut p, &mut [[]; VLANES]);
     }
 
     /// The per-row coefficients from the shift, `Σ = k + (hi + lo)` (of `e^{x − shift}`), and the

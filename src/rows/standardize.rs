@@ -96,10 +96,11 @@ struct SumsPass<'a, IO: Io, T> {
     c: (F<IO::S>, F<IO::S>),
     exact_shift: bool,
     want_sq: bool,
-    st: [[F<IO::S>; 5]; VLANES],
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 5> for SumsPass<'_, IO, T> {
+impl<IO: Io, T: Element> Pass<IO::S, 5, 5> for SumsPass<'_, IO, T> {
+    /// The first pass over a group (from memory): chunk after chunk, which streams.
+    const SLOT_MAJOR: bool = false;
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 5] {
         let zero = v.splat(0.0);
@@ -126,8 +127,7 @@ impl<IO: Io, T: Element> Pass<IO::S, 5> for SumsPass<'_, IO, T> {
         [d, d_lo, p, pe, v.sel(valid, v.splat(1.0), zero)]
     }
     #[inline(always)]
-    fn fold(&mut self, v: V<IO::S>, g: usize, [d, d_lo, p, pe, one]: [F<IO::S>; 5]) {
-        let st = &mut self.st[g];
+    fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 5], [d, d_lo, p, pe, one]: [F<IO::S>; 5]) {
         (st[0], st[1]) = acc(v, st[0], st[1], d, d_lo);
         if self.want_sq {
             (st[2], st[3]) = acc(v, st[2], st[3], p, pe);
@@ -135,12 +135,10 @@ impl<IO: Io, T: Element> Pass<IO::S, 5> for SumsPass<'_, IO, T> {
         st[4] = v.add(st[4], one);
     }
     #[inline(always)]
-    fn end_chunk(&mut self, v: V<IO::S>, c: usize, slots: usize) {
+    fn end_chunk(&self, v: V<IO::S>, c: usize, st: &mut [F<IO::S>; 5]) {
         if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
-            for st in self.st.iter_mut().take(slots) {
-                (st[0], st[1]) = renorm(v, st[0], st[1]);
-                (st[2], st[3]) = renorm(v, st[2], st[3]);
-            }
+            (st[0], st[1]) = renorm(v, st[0], st[1]);
+            (st[2], st[3]) = renorm(v, st[2], st[3]);
         }
     }
 }
@@ -154,7 +152,7 @@ struct OutPass<'a, 'o, IO: Io, T> {
     out: &'o mut [T],
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 0> for OutPass<'_, '_, IO, T> {
+impl<IO: Io, T: Element> Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T> {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
         if s.n > 0 {
@@ -173,7 +171,7 @@ impl<IO: Io, T: Element> Pass<IO::S, 0> for OutPass<'_, '_, IO, T> {
         []
     }
     #[inline(always)]
-    fn fold(&mut self, _v: V<IO::S>, _g: usize, _t: [F<IO::S>; 0]) {}
+    fn fold(&self, _v: V<IO::S>, _st: &mut [F<IO::S>; 0], _t: [F<IO::S>; 0]) {}
 }
 
 /// Per-row statistics: `μ` and `1/√(v + ε)` as double-f32, and 1.0 in the lanes whose rows
@@ -233,10 +231,10 @@ impl<T: Element> Std<'_, T> {
             c,
             exact_shift,
             want_sq,
-            st: [[v.splat(0.0); 5]; VLANES],
         };
-        walk(v, w, &mut p);
-        W::reduce::<IO::S, Sums2Count, 5>(v, p.st)
+        let mut st = [[v.splat(0.0); 5]; VLANES];
+        walk(v, w, &mut p, &mut st);
+        W::reduce::<IO::S, Sums2Count, 5>(v, st)
     }
 
     /// The shift of the one-pass sums: the first valid element of each row (0 if it is
@@ -388,7 +386,7 @@ impl<T: Element> RowKernel for Std<'_, T> {
             rs,
             out: &mut *self.out,
         };
-        walk(v, w, &mut p);
+        walk(v, w, &mut p, &mut [[]; VLANES]);
         if !W::CONTIG {
             for r in 0..w.rows() {
                 if bad(r) {

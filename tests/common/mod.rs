@@ -6,8 +6,10 @@ use lanewise::accuracy::rows::Rng;
 use lanewise::table::{RowKind, RowOpInfo};
 
 /// `[outer, len, inner]` layouts for the axis forms: one element, lengths and strides around
-/// the vector widths, a long axis.
-pub const STRIDED_SHAPES: [(usize, usize, usize); 8] = [
+/// the vector widths, a long axis, and one whose groups outgrow the scratch a thread keeps
+/// (softmax then keeps `e^{x−m}` in the output).
+pub const STRIDED_SHAPES: [(usize, usize, usize); 9] = [
+    (1, 66_000, 17),
     (1, 1, 2),
     (2, 5, 3),
     (1, 16, 16),
