@@ -87,7 +87,11 @@ fn main() {
     );
     println!("| function | Gelem/s | exp, same run | function / exp | memcpy, same run |");
     println!("|---|---:|---:|---:|---:|");
-    for op in ROW_OPS.iter().filter(|o| o.kind != RowKind::Expand) {
+    let only = std::env::var("ROWPERF_ONLY").ok();
+    for op in ROW_OPS
+        .iter()
+        .filter(|o| o.kind != RowKind::Expand && only.as_deref().is_none_or(|f| f == o.name))
+    {
         let mut t = [vec![], vec![], vec![]];
         for _ in 0..9 {
             for (k, t) in t.iter_mut().enumerate() {

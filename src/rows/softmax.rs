@@ -200,12 +200,35 @@ impl<T> Clone for Src<'_, T> {
 }
 impl<T> Copy for Src<'_, T> {}
 
-impl<T: Element> Src<'_, T> {
+impl<'a, T: Element> Src<'a, T> {
+    /// Whether the source has no mask and no `b` (softmin's negation aside). The passes
+    /// take this as a constant (`PLAIN`), so that the common case runs without tests per
+    /// vector.
+    #[inline(always)]
+    fn plain(self) -> bool {
+        self.mask.is_none() && self.b.is_none()
+    }
+
+    /// `b`, known absent where `PLAIN`.
+    #[inline(always)]
+    fn b<const PLAIN: bool>(self) -> Option<&'a [T]> {
+        if PLAIN { None } else { self.b }
+    }
+
     /// The row element as the function sees it: negated for softmin, −inf where masked
     /// out, where `b == 0`, and in the padding.
     #[inline(always)]
-    fn load_x<IO: Io>(self, io: IO, s: Slot) -> F<IO::S> {
+    fn load_x<IO: Io, const PLAIN: bool>(self, io: IO, s: Slot) -> F<IO::S> {
         let v = V(io.simd());
+        if PLAIN {
+            // Without a test: the sign flip is an exclusive or with −0 or +0.
+            let (fill, sign) = if self.negate {
+                (f32::INFINITY, -0.0)
+            } else {
+                (NEG_INF, 0.0)
+            };
+            return v.xor_sign(load(io, self.x, s, fill), v.splat(sign));
+        }
         let x = if self.negate {
             v.neg(load(io, self.x, s, f32::INFINITY))
         } else {
@@ -223,8 +246,11 @@ impl<T: Element> Src<'_, T> {
 
     /// Lanes that take part in the reduction (mask, `b ≠ 0`, not padding).
     #[inline(always)]
-    fn valid<IO: Io>(self, io: IO, s: Slot) -> M<IO::S> {
+    fn valid<IO: Io, const PLAIN: bool>(self, io: IO, s: Slot) -> M<IO::S> {
         let v = V(io.simd());
+        if PLAIN {
+            return lanes_below(v, s.n);
+        }
         let inside = match self.mask {
             Some(m) => load_mask(v, m, s),
             None => lanes_below(v, s.n),
@@ -274,23 +300,27 @@ impl<T: Element> Src<'_, T> {
 }
 
 /// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
-struct MaxPass<'a, IO: Io, T> {
+struct MaxPass<'a, IO: Io, T, const PLAIN: bool> {
     io: IO,
     src: Src<'a, T>,
     count: bool,
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 2, 2> for MaxPass<'_, IO, T> {
+impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 2> for MaxPass<'_, IO, T, PLAIN> {
     /// The maxima fit in registers: chunk after chunk, which streams the group from memory.
     const SLOT_MAJOR: bool = false;
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         let n = if self.count {
-            v.sel(self.src.valid(self.io, s), v.splat(1.0), v.splat(0.0))
+            v.sel(
+                self.src.valid::<_, PLAIN>(self.io, s),
+                v.splat(1.0),
+                v.splat(0.0),
+            )
         } else {
             v.splat(0.0)
         };
-        [self.src.load_x(self.io, s), n]
+        [self.src.load_x::<_, PLAIN>(self.io, s), n]
     }
     #[inline(always)]
     fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 2], [x, n]: [F<IO::S>; 2]) {
@@ -329,7 +359,7 @@ impl<IO: Io, T: Element> Pass<IO::S, 2, 2> for MaxPass<'_, IO, T> {
 /// Pass 2: `e = e^{x−shift}` (stored for softmax) and `t = Σ e` (with `b`, `Σ b·e`), from
 /// [`BIAS`] per lane when `biased`; when `count`, `t` leaves out the terms at the maximum
 /// and `k` counts them.
-struct ExpPass<'a, 'o, IO: Io, T> {
+struct ExpPass<'a, 'o, IO: Io, T, const PLAIN: bool> {
     io: IO,
     src: Src<'a, T>,
     shift: Shift<IO::S>,
@@ -357,11 +387,11 @@ impl<T: Element> Keep<'_, T> {
     }
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T> {
+impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T, PLAIN> {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        let x = self.src.load_x(self.io, s);
+        let x = self.src.load_x::<_, PLAIN>(self.io, s);
         let e = match self.shift {
             Shift::Exact { m } => self.src.exp_shifted(v, x, v.neg(m)),
             Shift::Pow2 { m, k } => self.src.exp_pow2(v, x, m, k),
@@ -372,10 +402,10 @@ impl<IO: Io, T: Element> Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T> {
             ),
         };
         self.keep.store(self.io, s, e);
-        match self.src.b {
+        match self.src.b::<PLAIN>() {
             Some(b) => [
                 v.sel(
-                    self.src.valid(self.io, s),
+                    self.src.valid::<_, PLAIN>(self.io, s),
                     v.mul(load(self.io, b, s, 0.0), e),
                     zero,
                 ),
@@ -409,7 +439,7 @@ impl<IO: Io, T: Element> Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T> {
 
 /// Pass 3: softmax scales the stored `e` (from `scratch` when it is given); log_softmax
 /// computes `x − (m + log Σ)`.
-struct OutPass<'a, 'o, IO: Io, T> {
+struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool> {
     io: IO,
     src: Src<'a, T>,
     softmax: bool,
@@ -418,7 +448,7 @@ struct OutPass<'a, 'o, IO: Io, T> {
     scratch: Option<&'o [f32]>,
 }
 
-impl<IO: Io, T: Element> Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T> {
+impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T, PLAIN> {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
         if s.n > 0 {
@@ -430,7 +460,7 @@ impl<IO: Io, T: Element> Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T> {
                 };
                 v.fma(e, k.a, v.mul(e, k.b))
             } else {
-                let (h, e) = two_sum(v, self.src.load_x(io, s), k.a);
+                let (h, e) = two_sum(v, self.src.load_x::<_, PLAIN>(io, s), k.a);
                 let y = v.add(h, v.sub(e, k.b));
                 // −inf stays −inf; x − c beyond the f32 range is −inf too.
                 v.sel(v.eq(h, v.splat(NEG_INF)), h, y)
@@ -446,11 +476,11 @@ impl<IO: Io, T: Element> Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T> {
 impl<T: Element> ExpRows<'_, T> {
     /// Pass 1: the row maximum and the count `n` of valid elements.
     #[inline(always)]
-    fn max_pass<IO: Io, W: Walk>(&self, io: IO, w: W) -> [F<IO::S>; 2] {
+    fn max_pass<IO: Io, W: Walk, const PLAIN: bool>(&self, io: IO, w: W) -> [F<IO::S>; 2] {
         let v = V(io.simd());
         let zero = v.splat(0.0);
         let count = self.kind == Kind::LogMeanExp && self.src.mask.is_some();
-        let mut p = MaxPass {
+        let mut p = MaxPass::<_, _, PLAIN> {
             io,
             src: self.src,
             count,
@@ -465,7 +495,7 @@ impl<T: Element> ExpRows<'_, T> {
 
     /// Pass 2 (see [`ExpPass`]): `[hi, lo, k]`, `Σ = k + (hi + lo)`, the bias taken out.
     #[inline(always)]
-    fn exp_pass<IO: Io, W: Walk>(
+    fn exp_pass<IO: Io, W: Walk, const PLAIN: bool>(
         &mut self,
         io: IO,
         w: W,
@@ -481,7 +511,7 @@ impl<T: Element> ExpRows<'_, T> {
         let count = count && self.src.b.is_none();
         let biased = self.src.b.is_none() && !count && w.len() <= BIASED_SUM_MAX_LEN;
         let (zero, bias) = (v.splat(0.0), if biased { BIAS } else { 0.0 });
-        let mut p = ExpPass {
+        let mut p = ExpPass::<_, _, PLAIN> {
             io,
             src: self.src,
             shift,
@@ -502,10 +532,10 @@ impl<T: Element> ExpRows<'_, T> {
 
     /// Pass 3 (see [`OutPass`]).
     #[inline(always)]
-    fn out_pass<IO: Io, W: Walk>(&mut self, io: IO, w: W, k: Coef<IO::S>) {
+    fn out_pass<IO: Io, W: Walk, const PLAIN: bool>(&mut self, io: IO, w: W, k: Coef<IO::S>) {
         let softmax = self.kind == Kind::Softmax;
         let local = softmax && self.local::<W>();
-        let mut p = OutPass {
+        let mut p = OutPass::<_, _, PLAIN> {
             io,
             src: self.src,
             softmax,
@@ -675,8 +705,20 @@ impl<T: Element> ExpRows<'_, T> {
 impl<T: Element> RowKernel for ExpRows<'_, T> {
     #[inline(always)]
     fn group<IO: Io, W: Walk>(&mut self, io: IO, w: W) {
+        if self.src.plain() {
+            self.group_with::<IO, W, true>(io, w)
+        } else {
+            self.group_with::<IO, W, false>(io, w)
+        }
+    }
+}
+
+impl<T: Element> ExpRows<'_, T> {
+    /// One group of rows; `PLAIN`: the source is plain ([`Src::plain`]).
+    #[inline(always)]
+    fn group_with<IO: Io, W: Walk, const PLAIN: bool>(&mut self, io: IO, w: W) {
         let v = V(io.simd());
-        let [m, n] = self.max_pass(io, w);
+        let [m, n] = self.max_pass::<_, _, PLAIN>(io, w);
         let m0 = lane(v, m, 0);
         if W::CONTIG && m0.is_infinite() {
             return self.special(w, 0, m0);
@@ -699,14 +741,14 @@ impl<T: Element> RowKernel for ExpRows<'_, T> {
                 },
                 _ => exact,
             };
-            let sums = self.exp_pass(io, w, shift, false);
+            let sums = self.exp_pass::<_, _, PLAIN>(io, w, shift, false);
             (self.coef(v, shift, sums, n).0, sums[0])
         } else {
             // The log functions keep the fast result only where their bound's scale is
             // large enough; the other rows run pass 2 again, exactly shifted and counted.
             // (An `if`, not a closure: a closure would not inherit the target features.)
             let fast = if fast {
-                let sums = self.exp_pass(io, w, pow2, false);
+                let sums = self.exp_pass::<_, _, PLAIN>(io, w, pow2, false);
                 let (k, scale) = self.coef(v, pow2, sums, n);
                 let keep = v.and_m(near, v.ge(scale, v.splat(POW2_ACCEPT)));
                 Some((k, sums[0], keep))
@@ -716,7 +758,7 @@ impl<T: Element> RowKernel for ExpRows<'_, T> {
             match fast {
                 Some((k, s, keep)) if v.all(v.or_m(keep, v.not_m(rows))) => (k, s),
                 _ => {
-                    let sums = self.exp_pass(io, w, exact, true);
+                    let sums = self.exp_pass::<_, _, PLAIN>(io, w, exact, true);
                     let (k, _) = self.coef(v, exact, sums, n);
                     match fast {
                         None => (k, sums[0]),
@@ -745,7 +787,7 @@ impl<T: Element> RowKernel for ExpRows<'_, T> {
                 store_rows(v, sg, i, w.rows(), k.b);
             }
         } else {
-            self.out_pass(io, w, k);
+            self.out_pass::<_, _, PLAIN>(io, w, k);
         }
         if !W::CONTIG {
             for r in 0..w.rows() {
