@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example rowperf [-- TOTAL [ROW]]` (default 4096 4096);
 //! `cargo run --release --example rowperf -- axis`: a [64, 4096, 16] tensor over axis 1 next
-//! to the same rows contiguous.
+//! to the same rows contiguous. `ROWPERF_ONLY=softmax` (a name of the table) runs one function.
 use lanewise::Axis;
 use lanewise::table::{ROW_OPS, RowKind};
 use std::hint::black_box;

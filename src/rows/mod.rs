@@ -89,8 +89,10 @@ fn run_exp<T: Element>(
         }
         return;
     }
-    // Softmax keeps `e^{x−m}` in a scratch for half outputs, and for strided f32 groups
-    // of a size the thread keeps (`ExpRows::local`).
+    // Softmax keeps `e^{x−m}` in a scratch for half outputs (storing it rounded would round
+    // the result twice), and for strided f32 groups of a size the thread keeps: their passes
+    // walk the group out of order, and the scratch stays in cache from one group to the
+    // next, where `out` would come from memory at the first store.
     let strided = axis.inner > 1 && scratch_len(axis) <= KEEP_SCRATCH;
     let local = kind == Kind::Softmax && (T::DTYPE != crate::Dtype::F32 || strided);
     let run = |scratch: &mut [f32]| {

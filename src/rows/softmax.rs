@@ -25,7 +25,7 @@ use super::layout::{
 };
 use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, two_sum};
 use crate::convert::{Io, WithIo};
-use crate::dtype::{Dtype, Element};
+use crate::dtype::Element;
 use crate::math::Dd;
 use crate::math::exp::{EXP_UNDERFLOW, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_reduced, reduce, scale};
 use crate::math::log::log_core_dd;
@@ -133,20 +133,17 @@ pub(crate) struct ExpRows<'a, T: Element> {
     pub out: &'a mut [T],
     /// logsumexp's sign output (`return_sign`); without it a negative sum gives NaN.
     pub sign: Option<&'a mut [T]>,
-    /// softmax on a half type keeps `e^{x−m}` here between its passes, in f32
-    /// ([`super::layout::scratch_len`] elements; empty otherwise).
+    /// Where softmax keeps `e^{x−m}` between its passes, in f32 ([`super::layout::scratch_len`]
+    /// elements; empty where it keeps them in `out`).
     pub scratch: &'a mut [f32],
 }
 
 impl<T: Element> ExpRows<'_, T> {
-    /// Whether softmax keeps `e^{x−m}` in the scratch rather than in `out`: for a half
-    /// output, and for strided f32 groups when the caller gave a scratch (groups up to
-    /// `KEEP_SCRATCH`: their passes walk the group out of order, and the scratch stays in
-    /// cache from one group to the next where `out` would come from memory at the first
-    /// store).
+    /// Whether softmax keeps `e^{x−m}` in the scratch rather than in `out`: wherever the
+    /// caller gave one (`run_exp` decides: half outputs, and strided f32 groups it keeps).
     #[inline(always)]
-    fn local<W: Walk>(&self) -> bool {
-        !matches!(T::DTYPE, Dtype::F32) || (!W::CONTIG && !self.scratch.is_empty())
+    fn local(&self) -> bool {
+        !self.scratch.is_empty()
     }
 }
 
@@ -369,7 +366,7 @@ struct ExpPass<'a, 'o, IO: Io, T, const PLAIN: bool> {
 }
 
 /// Where softmax keeps `e^{x−m}` between its passes: in the output (f32), or in an f32
-/// scratch per group (half types: storing `e` rounded would round the result twice).
+/// scratch per group (see [`ExpRows::local`]).
 enum Keep<'o, T> {
     None,
     Out(&'o mut [T]),
@@ -504,7 +501,7 @@ impl<T: Element> ExpRows<'_, T> {
     ) -> [F<IO::S>; 3] {
         let v = V(io.simd());
         let keep = match self.kind {
-            Kind::Softmax if self.local::<W>() => Keep::Scratch(&mut *self.scratch),
+            Kind::Softmax if self.local() => Keep::Scratch(&mut *self.scratch),
             Kind::Softmax => Keep::Out(&mut *self.out),
             _ => Keep::None,
         };
@@ -534,7 +531,7 @@ impl<T: Element> ExpRows<'_, T> {
     #[inline(always)]
     fn out_pass<IO: Io, W: Walk, const PLAIN: bool>(&mut self, io: IO, w: W, k: Coef<IO::S>) {
         let softmax = self.kind == Kind::Softmax;
-        let local = softmax && self.local::<W>();
+        let local = softmax && self.local();
         let mut p = OutPass::<_, _, PLAIN> {
             io,
             src: self.src,
