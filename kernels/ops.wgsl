@@ -13,9 +13,10 @@ fn mul_const(y: f32, c: Dd) -> f32 {
     return select(r, p, abs(y) == inf());
 }
 
-// (hi + lo)/6, rounded once (up to a last-bit tie).
+// (hi + lo)/6 without a division (src/ops/kernels.rs `div6`): q = hi·RN(1/6) is within an
+// ulp, the remainder exact, one correction rounds (up to near-ties with lo).
 fn div6(hi: f32, lo: f32) -> f32 {
-    let q = div(hi, 6.0);
+    let q = hi * (1.0 / 6.0);
     let r = fnma(q, 6.0, hi) + lo;
     return fmadd(r, 1.0 / 6.0, q);
 }
@@ -140,22 +141,23 @@ fn op_step(x: f32, p: vec4<f32>) -> f32 {
 }
 
 fn op_hard_sigmoid(x: f32, p: vec4<f32>) -> f32 {
-    let s = two_sum(x, 3.0);
+    // Fast2Sum: exact in the ramp |x| < 3; the clamps test x (s rounds up to 6 at 3 − 2^-22).
+    let s = fast_two_sum(3.0, x);
     let mid = div6(s.hi, s.lo);
-    let y = select(mid, 0.0, s.hi <= 0.0);
-    return select(y, 1.0, s.hi >= 6.0);
+    let y = select(mid, 0.0, x <= -3.0);
+    return select(y, 1.0, x >= 3.0);
 }
 
 fn op_hard_swish(x: f32, p: vec4<f32>) -> f32 {
-    let s = two_sum(x, 3.0);
+    let s = fast_two_sum(3.0, x);
     let pr = two_prod(x, s.hi);
     let mid = div6(pr.hi, fmadd(x, s.lo, pr.lo));
     // x·0 (−0 for negative x, NaN for −inf), written out: drivers fold a product with the
     // constant 0 to +0 even under SignedZeroInfNanPreserve (Mesa 22.3 does).
     let x_times_0 = select(copysign(0.0, x), nan(), x == -inf());
-    var y = select(mid, x_times_0, s.hi <= 0.0);
+    var y = select(mid, x_times_0, x <= -3.0);
     y = select(y, x, x == 0.0);
-    return select(y, x, s.hi >= 6.0);
+    return select(y, x, x >= 3.0);
 }
 
 fn op_softsign(x: f32, p: vec4<f32>) -> f32 {
@@ -167,7 +169,7 @@ fn op_softsign(x: f32, p: vec4<f32>) -> f32 {
 }
 
 fn op_sparse_plus(x: f32, p: vec4<f32>) -> f32 {
-    let s = two_sum(x, 1.0);
+    let s = fast_two_sum(1.0, x);
     let mid = fmadd(s.hi, s.hi, (s.hi + s.hi) * s.lo) * 0.25;
     let y = select(mid, x, x >= 1.0);
     return select(y, 0.0, x <= -1.0);
