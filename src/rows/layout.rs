@@ -402,6 +402,28 @@ pub(crate) trait Pass<S: Simd, const K: usize, const N: usize> {
     }
 }
 
+/// Asks the cache hierarchy for element `at` of the slice at `base` ahead of its use (into
+/// L2); a hint only (no bounds are needed: a prefetch never faults, and the address is
+/// never dereferenced), and nothing off x86-64.
+///
+/// The softmax family's exp pass over a contiguous row is arithmetic on data already in
+/// cache, during which the memory system would idle: it fetches the next row this way (one
+/// request per vector, a cache line of f32), so that memory and arithmetic overlap on rows
+/// that come from DRAM.
+#[inline(always)]
+pub(crate) fn prefetch<T>(base: *const T, at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetcht1` only hints the caches: it never faults and reads nothing into the
+    // program, whatever the address (`wrapping_add` computes it without a claim that it lies
+    // in an allocation).
+    unsafe {
+        use core::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T1>(base.wrapping_add(at).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (base, at);
+}
+
 /// Slots whose states a strided walk keeps in registers at once.
 const STRIDED_SLOTS: usize = 4;
 

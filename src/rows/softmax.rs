@@ -21,7 +21,7 @@
 
 use super::layout::{
     Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
-    store, store_rows, walk,
+    prefetch, store, store_rows, walk,
 };
 use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, two_sum};
 use crate::convert::{Io, WithIo};
@@ -48,6 +48,11 @@ pub(crate) const BIASED_SUM_MAX_LEN: usize = 1 << 18;
 /// The bias of each virtual lane's sum (see [`BIASED_SUM_MAX_LEN`]): at least every term
 /// (≤ e^{ln2/2} < 1.42 with the power-of-two shift, ≤ 1 with the exact one).
 const BIAS: f32 = 2.0;
+
+/// Inputs from this size on fetch their next row during the exp pass (see [`prefetch`]): below
+/// it, rows come from the caches fast enough that the requests cost more than they save
+/// (measured: 4 MiB rows of 4096 lost 5–10 %; 64 MiB gained 25–45 %).
+const PREFETCH_MIN_BYTES: usize = 16 << 20;
 
 /// Rows whose maximum has |m| ≤ this take the power-of-two shift: every term that is not
 /// below e^-104 has |x| ≤ 192, where the reduction of `e^x` is exact, and `x − k·ln2`
@@ -363,6 +368,12 @@ struct ExpPass<'a, 'o, IO: Io, T, const PLAIN: bool> {
     keep: Keep<'o, T>,
     biased: bool,
     count: bool,
+    /// Contiguous rows from a large input ([`PREFETCH_MIN_BYTES`]): the row length, the
+    /// distance to the elements to [`prefetch`] (the next row's, of the input and, where a
+    /// later pass writes it, of the output); 0 for none.
+    ahead: usize,
+    /// The input and, where a later pass writes it, the output, whose next rows are fetched.
+    next: [Option<*const T>; 2],
 }
 
 /// Where softmax keeps `e^{x−m}` between its passes: in the output (f32), or in an f32
@@ -388,6 +399,11 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         let (zero, one) = (v.splat(0.0), v.splat(1.0));
+        if self.ahead > 0 {
+            for p in self.next.into_iter().flatten() {
+                prefetch(p, s.off + self.ahead);
+            }
+        }
         let x = self.src.load_x::<_, PLAIN>(self.io, s);
         let e = match self.shift {
             Shift::Exact { m } => self.src.exp_shifted(v, x, v.neg(m)),
@@ -500,6 +516,13 @@ impl<T: Element> ExpRows<'_, T> {
         count: bool,
     ) -> [F<IO::S>; 3] {
         let v = V(io.simd());
+        let large = size_of_val(self.src.x) >= PREFETCH_MIN_BYTES;
+        let ahead = if W::CONTIG && large { w.len() } else { 0 };
+        let writes = matches!(self.kind, Kind::Softmax | Kind::LogSoftmax);
+        let next = [
+            Some(self.src.x.as_ptr()),
+            writes.then_some(self.out.as_ptr()),
+        ];
         let keep = match self.kind {
             Kind::Softmax if self.local() => Keep::Scratch(&mut *self.scratch),
             Kind::Softmax => Keep::Out(&mut *self.out),
@@ -515,6 +538,8 @@ impl<T: Element> ExpRows<'_, T> {
             keep,
             biased,
             count,
+            ahead,
+            next,
         };
         let mut st = [[v.splat(bias), zero, zero]; VLANES];
         walk(v, w, &mut p, &mut st);
