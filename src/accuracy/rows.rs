@@ -141,6 +141,36 @@ pub fn adversarial_rows() -> Vec<TestRow> {
         let x = (0..1000).map(|_| r.range(lo, hi)).collect();
         rows.push(row(&format!("uniform [{lo}, {hi}]"), x));
     }
+    // glu: every value magnitude (and 0) beside every gate, in the halves of one row: the
+    // lean σ kernel's range of `a` and `b`, its edges, and beyond them (a generator of its
+    // own, so that the rows after it stay as they were).
+    let mut g = Rng(0x61_0a7e);
+    let values: Vec<f32> = (-70..=70)
+        .step_by(5)
+        .flat_map(|e| {
+            let m = g.range(1.0, 2.0) * 2f32.powi(e);
+            [m, -m]
+        })
+        .chain([0.0, -0.0, 2f32.powi(-60), 2f32.powi(60), 2f32.powi(-61)])
+        .collect();
+    let gates: Vec<f32> = (0..60)
+        .map(|_| g.range(-100.0, 100.0))
+        .chain([-87.0, 87.0, -87.01, -32.0, 32.0, -32.01, 32.01, -40.0, 0.0])
+        .collect();
+    let pairs = values.len() * gates.len();
+    rows.push(row(
+        "value by gate",
+        (0..2 * pairs)
+            .map(|i| {
+                let j = i % pairs;
+                if i < pairs {
+                    values[j / gates.len()]
+                } else {
+                    gates[j % gates.len()]
+                }
+            })
+            .collect(),
+    ));
     // Long rows.
     let long = 1 << 16;
     rows.push(row(

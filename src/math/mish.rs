@@ -19,9 +19,9 @@ use pulp::Simd;
 #[inline(always)]
 pub(crate) fn mish_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
     let y = if far(v, x) {
-        mish_tail(v, lean_exp::<S, true, false>(v, x, x, x))
+        mish_tail(v, lean_exp::<S, true, false, false>(v, x, x, x))
     } else {
-        mish_tail(v, lean_exp::<S, false, false>(v, x, x, x))
+        mish_tail(v, lean_exp::<S, false, false, false>(v, x, x, x))
     };
     // x = ±0: x·(…) may come out with the other sign.
     v.sel(v.eq(x, v.splat(0.0)), x, y)

@@ -121,24 +121,32 @@ pub(crate) const SIGMOID_FAR: f32 = 32.0;
 /// shortens the dependency chain that bounds this kernel.
 #[inline(always)]
 pub(crate) fn sigmoid_lean<S: Simd>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
-    lean::<S, false>(v, z, z, f)
+    lean::<S, false, false>(v, z, z, f)
 }
 
 /// [`sigmoid_lean`] of a double-f32 argument `z_hi + z_lo`.
 #[inline(always)]
 pub(crate) fn sigmoid_lean_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>, f: F<S>) -> F<S> {
-    lean::<S, true>(v, z_hi, z_lo, f)
+    lean::<S, true, false>(v, z_hi, z_lo, f)
+}
+
+/// [`sigmoid_lean`] with σ good to about 2^-26 relative (two more operations, see
+/// [`lean_exp`]'s `TIGHT`): `f·σ(z)` within 1 ulp for an `f` unrelated to `z` (glu), where
+/// the plain form can miss by 1%.
+#[inline(always)]
+pub(crate) fn sigmoid_lean_tight<S: Simd>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
+    lean::<S, false, true>(v, z, z, f)
 }
 
 /// `z_lo` takes part only where `DD`.
 #[inline(always)]
-fn lean<S: Simd, const DD: bool>(v: V<S>, z: F<S>, z_lo: F<S>, f: F<S>) -> F<S> {
+fn lean<S: Simd, const DD: bool, const TIGHT: bool>(v: V<S>, z: F<S>, z_lo: F<S>, f: F<S>) -> F<S> {
     // Subnormal intermediates cost microcode assists on x86: only a vector that could make
     // one pays for the variant that avoids them.
     if far(v, z) {
-        sigmoid_tail(v, lean_exp::<S, true, DD>(v, z, z_lo, f))
+        sigmoid_tail(v, lean_exp::<S, true, DD, TIGHT>(v, z, z_lo, f))
     } else {
-        sigmoid_tail(v, lean_exp::<S, false, DD>(v, z, z_lo, f))
+        sigmoid_tail(v, lean_exp::<S, false, DD, TIGHT>(v, z, z_lo, f))
     }
 }
 
@@ -170,9 +178,11 @@ pub(crate) struct LeanExp<S: Simd> {
 }
 
 /// The shared front of the lean kernels, for |z| ≤ [`SIGMOID_LEAN`]: `WIDE` clamps z >
-/// [`SIGMOID_FAR`] to it and scales the z < −[`SIGMOID_FAR`] lanes; `DD` adds `z_lo`.
+/// [`SIGMOID_FAR`] to it and scales the z < −[`SIGMOID_FAR`] lanes; `DD` adds `z_lo`;
+/// `TIGHT` keeps the rounding of the polynomial's sum out of `p` (2^-28 of it instead of
+/// 2^-25, for two more operations).
 #[inline(always)]
-pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool>(
+pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool, const TIGHT: bool>(
     v: V<S>,
     z: F<S>,
     z_lo: F<S>,
@@ -204,13 +214,25 @@ pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool>(
     };
     let c = &EXP_Q;
     let r2 = v.mul(r, r);
-    let q_lo = v.fma(v.splat(c[1]), r, v.splat(c[0]));
-    let q_mid = v.fma(v.splat(c[3]), r, v.splat(c[2]));
-    let q_hi = v.fma(v.splat(c[5]), r, v.splat(c[4]));
-    let q = v.fma(r2, v.fma(r2, q_hi, q_mid), q_lo);
-    // e^r = p.hi + p.lo (1 − p.hi is exact: p.hi lies in [0.5, 2]).
-    let p_hi = v.fma(r, q, one);
-    let p_lo = v.fma(r, q, v.sub(one, p_hi));
+    let (p_hi, p_lo) = if TIGHT {
+        // e^r = 1 + r + r·u, u = r·(c1 + c2·r + …) (c0 = 1): u's rounding costs
+        // |r·u|·2^-24 ≤ 2^-28, where the plain form's q costs |r|·2^-24.
+        let q_lo = v.fma(v.splat(c[2]), r, v.splat(c[1]));
+        let q_mid = v.fma(v.splat(c[4]), r, v.splat(c[3]));
+        let u = v.mul(r, v.fma(r2, v.fma(r2, v.splat(c[5]), q_mid), q_lo));
+        let p_hi = v.fma(r, u, v.add(one, r));
+        // 1 − p.hi and then + r are exact (Sterbenz: p.hi − 1 is within a factor 1.2 of r,
+        // or both are below 2^-23); the fma rounds the remainder once.
+        (p_hi, v.fma(r, u, v.add(v.sub(one, p_hi), r)))
+    } else {
+        let q_lo = v.fma(v.splat(c[1]), r, v.splat(c[0]));
+        let q_mid = v.fma(v.splat(c[3]), r, v.splat(c[2]));
+        let q_hi = v.fma(v.splat(c[5]), r, v.splat(c[4]));
+        let q = v.fma(r2, v.fma(r2, q_hi, q_mid), q_lo);
+        // e^r = p.hi + p.lo (1 − p.hi is exact: p.hi lies in [0.5, 2]).
+        let p_hi = v.fma(r, q, one);
+        (p_hi, v.fma(r, q, v.sub(one, p_hi)))
+    };
     // 2^n and 2^−n from the bits of t (n in [-126, 0]: both normal).
     let k = v.shl(v.bits(t), 23);
     let s = v.to_f32(v.add_u(k, v.splat_u(127 << 23)));

@@ -32,7 +32,7 @@ pub(crate) const ATANH_T: [f32; 5] = [
 /// where the second term is below 4% of the first.
 #[inline(always)]
 pub(crate) fn log1p_exp_neg_lean<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
-    let e = lean_exp::<S, false, false>(v, x, x, x);
+    let e = lean_exp::<S, false, false, false>(v, x, x, x);
     let half = v.splat(0.5);
     // Fast2Sum holds: 2^{1−n} ≥ 2 > p.hi.
     let (d_hi, d_lo) = v.fast_two_sum(v.add(e.s_inv, e.s_inv), e.p_hi);

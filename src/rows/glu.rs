@@ -1,16 +1,41 @@
 //! GLU: split the axis in halves, `value · σ(gate)`.
 
-use super::layout::{Axis, Slot, check_arg, load, store};
+use super::layout::{Axis, PREFETCH_MIN_BYTES, Slot, check_arg, load, prefetch, store};
 use crate::convert::{Io, WithIo, dispatch};
 use crate::dtype::Element;
-use crate::math::sigmoid::sigmoid_dd;
+use crate::math::sigmoid::{SIGMOID_LEAN, sigmoid_dd, sigmoid_lean_tight};
 use crate::simd::{F, V};
 use pulp::Simd;
 
-/// `a·σ(b)` rounded once (σ in double-f32, as silu).
+/// The values `a` that [`sigmoid_lean_tight`] may scale: from `2^-60` (with `|b| ≤ 87`, every
+/// intermediate of `a·σ(b)` that matters then stays normal) to `2^60` (none overflows).
+const LEAN_A: (f32, f32) = (
+    f32::from_bits((127 - 60) << 23),
+    f32::from_bits((127 + 60) << 23),
+);
+
+/// `a·σ(b)` rounded once (σ in double-f32, as silu): the lean kernel where `|b| ≤ 87` and
+/// `a` is 0 or within [`LEAN_A`], the full-range one in the other lanes (chosen per lane,
+/// so the bits do not depend on the vector width).
 #[inline(always)]
 fn glu_lane<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> F<S> {
-    let y = sigmoid_dd(v, b, v.splat(0.0)).times(v, a);
+    let (zero, abs_a) = (v.splat(0.0), v.abs(a));
+    let a_zero = v.eq(a, zero);
+    let a_fits = v.and_m(
+        v.ge(abs_a, v.splat(LEAN_A.0)),
+        v.le(abs_a, v.splat(LEAN_A.1)),
+    );
+    let fits = v.and_m(
+        v.le(v.abs(b), v.splat(SIGMOID_LEAN)),
+        v.or_m(a_fits, a_zero),
+    );
+    // σ(b) > 0 for a finite b: ±0 keeps its sign.
+    let y = v.sel(a_zero, a, sigmoid_lean_tight(v, b, a));
+    if v.all(fits) {
+        return y;
+    }
+    let wide = sigmoid_dd(v, b, zero).times(v, a);
+    let y = v.sel(fits, y, wide);
     v.sel(v.eq(y, y), y, v.splat(f32::NAN))
 }
 
@@ -28,9 +53,16 @@ impl<T: Element> WithIo for Glu<'_, T> {
         let v = V(io.simd());
         let lanes = <IO::S as Simd>::F32_LANES;
         let h = self.half;
+        // Large inputs fetch the next block's halves (and output) while this one computes.
+        let ahead = size_of_val(self.x) >= PREFETCH_MIN_BYTES;
         for (xb, ob) in self.x.chunks_exact(2 * h).zip(self.out.chunks_exact_mut(h)) {
             let (a, b) = xb.split_at(h);
             for off in (0..h).step_by(lanes) {
+                if ahead {
+                    prefetch(a.as_ptr(), off + 2 * h);
+                    prefetch(b.as_ptr(), off + 2 * h);
+                    prefetch(ob.as_ptr(), off + h);
+                }
                 let s = Slot {
                     off,
                     n: (h - off).min(lanes),

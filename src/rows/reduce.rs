@@ -16,6 +16,58 @@ use super::layout::VLANES;
 use crate::simd::{F, V};
 use pulp::Simd;
 
+/// Additions issued on the multiply-add units: `fma(a, 1, b)` rounds exactly as `a + b`
+/// (`a·1` is exact), so a pass whose TwoSums would queue on the two adders (x86 has two
+/// add and two fma pipes) can give the fma pipes their share, with the same bits. The 1.0
+/// is hidden from the compiler, which would otherwise turn the fma back into an add.
+/// Where there are no vectors (the scalar fallback, whose fma may be a library call) they
+/// are plain additions.
+#[derive(Clone, Copy)]
+pub(crate) struct FmaAdd<S: Simd> {
+    one: F<S>,
+}
+
+impl<S: Simd> FmaAdd<S> {
+    #[inline(always)]
+    pub fn new(v: V<S>) -> Self {
+        FmaAdd {
+            one: v.splat(core::hint::black_box(1.0)),
+        }
+    }
+    /// `a + b`.
+    #[inline(always)]
+    pub fn add(self, v: V<S>, a: F<S>, b: F<S>) -> F<S> {
+        if S::F32_LANES == 1 {
+            v.add(a, b)
+        } else {
+            v.fma(a, self.one, b)
+        }
+    }
+    /// `a − b`.
+    #[inline(always)]
+    pub fn sub(self, v: V<S>, a: F<S>, b: F<S>) -> F<S> {
+        if S::F32_LANES == 1 {
+            v.sub(a, b)
+        } else {
+            v.fnma(b, self.one, a)
+        }
+    }
+    /// [`two_sum`] with half of its operations on the fma pipes.
+    #[inline(always)]
+    pub fn two_sum(self, v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
+        let s = v.add(a, b);
+        let bb = self.sub(v, s, a);
+        let e = self.add(v, self.sub(v, a, v.sub(s, bb)), v.sub(b, bb));
+        (s, e)
+    }
+    /// Adds `t + t_lo` to the double-f32 sum `hi + lo` (not renormalised).
+    #[inline(always)]
+    pub fn acc(self, v: V<S>, hi: F<S>, lo: F<S>, t: F<S>, t_lo: F<S>) -> (F<S>, F<S>) {
+        let (s, e) = self.two_sum(v, hi, t);
+        (s, v.add(lo, self.add(v, e, t_lo)))
+    }
+}
+
 /// Knuth's TwoSum: `s + e == a + b` exactly, for any magnitudes.
 #[inline(always)]
 pub(crate) fn two_sum<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
@@ -23,13 +75,6 @@ pub(crate) fn two_sum<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
     let bb = v.sub(s, a);
     let e = v.add(v.sub(a, v.sub(s, bb)), v.sub(b, bb));
     (s, e)
-}
-
-/// Adds `t + t_lo` to the double-f32 sum `hi + lo` (not renormalised).
-#[inline(always)]
-pub(crate) fn acc<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>, t: F<S>, t_lo: F<S>) -> (F<S>, F<S>) {
-    let (s, e) = two_sum(v, hi, t);
-    (s, v.add(lo, v.add(e, t_lo)))
 }
 
 /// Adds `t` to the double-f32 sum `hi + lo` when `|t| ≤ |hi|` (Fast2Sum: the rounding error

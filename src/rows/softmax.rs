@@ -20,8 +20,8 @@
 //! again, exactly shifted and counted (see [`Shift`]).
 
 use super::layout::{
-    Axis, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane, lanes_below, load, load_mask,
-    prefetch, store, store_rows, walk,
+    Axis, PREFETCH_MIN_BYTES, Pass, RowKernel, Slot, VLANES, Walk, for_each_group, lane,
+    lanes_below, load, load_mask, prefetch, store, store_rows, walk,
 };
 use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, two_sum};
 use crate::convert::{Io, WithIo};
@@ -48,11 +48,6 @@ pub(crate) const BIASED_SUM_MAX_LEN: usize = 1 << 18;
 /// The bias of each virtual lane's sum (see [`BIASED_SUM_MAX_LEN`]): at least every term
 /// (≤ e^{ln2/2} < 1.42 with the power-of-two shift, ≤ 1 with the exact one).
 const BIAS: f32 = 2.0;
-
-/// Inputs from this size on fetch their next row during the exp pass (see [`prefetch`]): below
-/// it, rows come from the caches fast enough that the requests cost more than they save
-/// (measured: 4 MiB rows of 4096 lost 5–10 %; 64 MiB gained 25–45 %).
-const PREFETCH_MIN_BYTES: usize = 16 << 20;
 
 /// Rows whose maximum has |m| ≤ this take the power-of-two shift: every term that is not
 /// below e^-104 has |x| ≤ 192, where the reduction of `e^x` is exact, and `x − k·ln2`

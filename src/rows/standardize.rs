@@ -2,10 +2,10 @@
 //! double-f32 (or given).
 
 use super::layout::{
-    Axis, Pass, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane, lanes_below, load,
-    load_mask, store, walk,
+    Axis, PREFETCH_MIN_BYTES, Pass, RowKernel, Slot, VLANES, Walk, check_arg, for_each_group, lane,
+    lanes_below, load, load_mask, prefetch, store, walk,
 };
-use super::reduce::{RENORM_CHUNKS, Sums2Count, acc, renorm, two_sum};
+use super::reduce::{FmaAdd, RENORM_CHUNKS, Sums2Count, renorm, two_sum};
 use crate::convert::{Io, WithIo, dispatch};
 use crate::dtype::Element;
 use crate::math::Dd;
@@ -96,6 +96,12 @@ struct SumsPass<'a, IO: Io, T> {
     c: (F<IO::S>, F<IO::S>),
     exact_shift: bool,
     want_sq: bool,
+    /// Contiguous rows of a large input ([`PREFETCH_MIN_BYTES`]): the row length, the
+    /// distance to the next row's elements, fetched during this pass; 0 for none.
+    ahead: usize,
+    /// The input and the output, whose next rows are fetched.
+    next: [*const T; 2],
+    fa: FmaAdd<IO::S>,
 }
 
 impl<IO: Io, T: Element> Pass<IO::S, 5, 5> for SumsPass<'_, IO, T> {
@@ -104,35 +110,52 @@ impl<IO: Io, T: Element> Pass<IO::S, 5, 5> for SumsPass<'_, IO, T> {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 5] {
         let zero = v.splat(0.0);
-        let valid = match self.mask {
-            Some(m) => load_mask(v, m, s),
-            None => lanes_below(v, s.n),
-        };
-        let (d, e) = two_sum(v, load(self.io, self.x, s, 0.0), v.neg(self.c.0));
+        if self.ahead > 0 {
+            for p in self.next {
+                prefetch(p, s.off + self.ahead);
+            }
+        }
+        let fa = self.fa;
+        let (d, e) = fa.two_sum(v, load(self.io, self.x, s, 0.0), v.neg(self.c.0));
         // With a double-f32 shift, d_lo = e − c_lo may be as large as d: renormalise so
         // that d_lo² is negligible in d² = p + 2·d·d_lo.
         let (d, d_lo) = if self.exact_shift {
             (d, e)
         } else {
-            two_sum(v, d, v.sub(e, self.c.1))
+            fa.two_sum(v, d, fa.sub(v, e, self.c.1))
         };
-        let d = v.sel(valid, d, zero);
-        let d_lo = v.sel(valid, d_lo, zero);
+        // Every lane of a full slot is valid when there is no mask.
+        let valid = match self.mask {
+            Some(m) => Some(load_mask(v, m, s)),
+            None if s.n < <IO::S as Simd>::F32_LANES => Some(lanes_below(v, s.n)),
+            None => None,
+        };
+        let (d, d_lo) = match valid {
+            Some(m) => (v.sel(m, d, zero), v.sel(m, d_lo, zero)),
+            None => (d, d_lo),
+        };
         let (p, pe) = if self.want_sq {
             let (p, pe) = v.two_prod(d, d);
             (p, v.fma(v.add(d, d), d_lo, pe))
         } else {
             (zero, zero)
         };
-        [d, d_lo, p, pe, v.sel(valid, v.splat(1.0), zero)]
+        // The count is needed with a mask only (otherwise it is the row length).
+        let one = match (self.mask, valid) {
+            (Some(_), Some(m)) => v.sel(m, v.splat(1.0), zero),
+            _ => zero,
+        };
+        [d, d_lo, p, pe, one]
     }
     #[inline(always)]
     fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 5], [d, d_lo, p, pe, one]: [F<IO::S>; 5]) {
-        (st[0], st[1]) = acc(v, st[0], st[1], d, d_lo);
+        (st[0], st[1]) = self.fa.acc(v, st[0], st[1], d, d_lo);
         if self.want_sq {
-            (st[2], st[3]) = acc(v, st[2], st[3], p, pe);
+            (st[2], st[3]) = self.fa.acc(v, st[2], st[3], p, pe);
         }
-        st[4] = v.add(st[4], one);
+        if self.mask.is_some() {
+            st[4] = v.add(st[4], one);
+        }
     }
     #[inline(always)]
     fn end_chunk(&self, v: V<IO::S>, c: usize, st: &mut [F<IO::S>; 5]) {
@@ -224,6 +247,7 @@ impl<T: Element> Std<'_, T> {
         want_sq: bool,
     ) -> [F<IO::S>; 5] {
         let v = V(io.simd());
+        let large = size_of_val(self.x) >= PREFETCH_MIN_BYTES;
         let mut p = SumsPass {
             io,
             x: self.x,
@@ -231,6 +255,9 @@ impl<T: Element> Std<'_, T> {
             c,
             exact_shift,
             want_sq,
+            ahead: if W::CONTIG && large { w.len() } else { 0 },
+            next: [self.x.as_ptr(), self.out.as_ptr()],
+            fa: FmaAdd::new(v),
         };
         let mut st = [[v.splat(0.0); 5]; VLANES];
         walk(v, w, &mut p, &mut st);
