@@ -172,6 +172,22 @@ fn exp_dd(hi: f32, lo: f32) -> ExpDd {
     return ExpDd(Dd(p_hi, p_lo), Reduced(t, n, r));
 }
 
+// e^(hi + lo) as 2^n·(p.hi + p.lo), r rounded once (src/math/exp.rs `exp_lean`, with `DD`
+// and `TIGHT`), |hi| < 355.
+fn exp_lean_tight_dd(hi: f32, lo: f32) -> ExpDd {
+    let t = fmadd(hi, LOG2E, SHIFTER);
+    let n = t - SHIFTER;
+    let r1 = fnma(n, LN2_HI, hi);
+    let r = r1 + fnma(n, LN2_LO, lo);
+    let r2 = r * r;
+    let q_lo = fmadd(EXP_Q_2, r, EXP_Q_1);
+    let q_mid = fmadd(EXP_Q_4, r, EXP_Q_3);
+    let u = r * fmadd(r2, fmadd(r2, EXP_Q_5, q_mid), q_lo);
+    let p_hi = fmadd(r, u, 1.0 + r);
+    let p_lo = fmadd(r, u, (1.0 - p_hi) + r);
+    return ExpDd(Dd(p_hi, p_lo), Reduced(t, n, r));
+}
+
 // 2^n·(em + 1) − 1 rounded once, n in [-126, 126].
 fn expm1_normal(t: f32, n: f32, em: Dd) -> f32 {
     let s = pow2(t);
@@ -443,8 +459,9 @@ fn lw_tanh(x: f32) -> f32 {
 
 // ---- erf, erfc, exact gelu (src/math/erf.rs) ----
 
-// erfc(z) for z = z.hi + z.lo ≥ 0.5 (+inf included), given z² = q: 2^n·(hi + lo).
-fn erfc_tail(z_in: Dd, q_in: Dd) -> Scaled {
+// f·erfc(z) for z = z.hi + z.lo ≥ 0.5 (+inf included), given z² = q: 2^n·(hi + lo)
+// (src/math/erf.rs `erfc_tail`; `scaled`: f joins the product, otherwise it is 1).
+fn erfc_tail(z_in: Dd, q_in: Dd, f: f32, scaled: bool) -> Scaled {
     let far = z_in.hi > TAIL_MAX;
     let z = Dd(select(z_in.hi, TAIL_MAX, far), select(z_in.lo, 0.0, far));
     let q = Dd(select(q_in.hi, TAIL_MAX * TAIL_MAX, far), select(q_in.lo, 0.0, far));
@@ -452,18 +469,24 @@ fn erfc_tail(z_in: Dd, q_in: Dd) -> Scaled {
     let d_lo = (z.hi - (d_hi - 1.0)) + z.lo;
     let t = recip_dd(Dd(d_hi, d_lo));
     let u = t.hi - 0.375;
-    let uq = poly_h_q(u);
+    let uq = estrin_h_q(u);
     let h_hi = fmadd(u, uq, H_C0_HI);
     let h_lo = fmadd(u, uq, H_C0_HI - h_hi) + H_C0_LO;
-    let ed = exp_dd(-q.hi, -q.lo);
-    let val = dd_mul(dd_mul(ed.p, Dd(h_hi, h_lo)), t);
-    return Scaled(Dd(select(val.hi, 0.0, far), select(val.lo, 0.0, far)), ed.red.t, ed.red.n);
+    let ed = exp_lean_tight_dd(-q.hi, -q.lo);
+    var et = dd_mul(ed.p, t);
+    if scaled {
+        et = dd_mul_f(et, f);
+    }
+    let val = dd_mul(et, Dd(h_hi, h_lo));
+    // 0 with f's sign (written on the bits: drivers fold signed zeros).
+    let zero = select(0.0, bitcast<f32>(bitcast<u32>(f) & 0x80000000u), scaled);
+    return Scaled(Dd(select(val.hi, zero, far), select(val.lo, zero, far)), ed.red.t, ed.red.n);
 }
 
 // erfc(|x|) for |x| ≥ 0.5.
 fn erfc_tail_abs(x: f32) -> Scaled {
     let a = abs(x);
-    return erfc_tail(Dd(a, 0.0), two_prod(a, a));
+    return erfc_tail(Dd(a, 0.0), two_prod(a, a), 1.0, false);
 }
 
 // erf(x) on |x| < 1.5 as a double-f32.
@@ -520,10 +543,10 @@ fn lw_gelu(x: f32) -> f32 {
     let z_hi = a * RSQRT2_HI;
     let z_lo = fmadd(a, RSQRT2_LO, fmadd(a, RSQRT2_HI, -z_hi));
     let q = Dd(x2.hi * 0.5, x2.lo * 0.5);
-    let tail = erfc_tail(Dd(z_hi, z_lo), q);
-    let neg_half_a = a * -0.5;
-    let y_left = scaled_times(tail, neg_half_a);
-    let g = dd_mul_f(tail.val, neg_half_a);
+    // The tail carries −½|x|: its value is gelu(−|x|).
+    let tail = erfc_tail(Dd(z_hi, z_lo), q, a * -0.5, true);
+    let y_left = scaled_value(tail);
+    let g = tail.val;
     let tc = select(tail.t, SHIFTER - 126.0, tail.n < -126.0);
     let s = pow2(tc);
     let sum = fast_two_sum(a, g.hi * s);

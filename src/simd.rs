@@ -180,6 +180,64 @@ impl<S: Simd> V<S> {
         }
         acc
     }
+    /// Estrin evaluation of `c[0] + x*(c[1] + x*(...))` (at most 16 terms): pairs
+    /// `c[i] + c[i+1]·x`, then pairs of those with `x²`, of those with `x⁴`, …, so the
+    /// dependency chain grows with log2 of the degree instead of the degree (a few more
+    /// multiplies than [`V::poly`]). `gpu::prelude`'s `estrin_*` functions build the same tree.
+    /// Straight-line code: every test below is on the constant `N`.
+    #[inline(always)]
+    pub fn poly_estrin<const N: usize>(self, x: F<S>, c: &[f32; N]) -> F<S> {
+        const { assert!(N >= 1 && N <= 16) };
+        let n0 = N.div_ceil(2);
+        let t = [
+            self.estrin_pair(x, c, 0),
+            self.estrin_pair(x, c, 2),
+            self.estrin_pair(x, c, 4),
+            self.estrin_pair(x, c, 6),
+            self.estrin_pair(x, c, 8),
+            self.estrin_pair(x, c, 10),
+            self.estrin_pair(x, c, 12),
+            self.estrin_pair(x, c, 14),
+        ];
+        if n0 == 1 {
+            return t[0];
+        }
+        let x2 = self.mul(x, x);
+        let u = [
+            self.estrin_join(t[0], t[1], x2, n0 > 1),
+            self.estrin_join(t[2], t[3], x2, n0 > 3),
+            self.estrin_join(t[4], t[5], x2, n0 > 5),
+            self.estrin_join(t[6], t[7], x2, n0 > 7),
+        ];
+        let n1 = n0.div_ceil(2);
+        if n1 == 1 {
+            return u[0];
+        }
+        let x4 = self.mul(x2, x2);
+        let w0 = self.estrin_join(u[0], u[1], x4, n1 > 1);
+        let w1 = self.estrin_join(u[2], u[3], x4, n1 > 3);
+        if n1.div_ceil(2) == 1 {
+            return w0;
+        }
+        let x8 = self.mul(x4, x4);
+        self.fma(w1, x8, w0)
+    }
+    /// [`V::poly_estrin`]'s first level: `c[i] + c[i+1]·x`, `c[i]` alone at the end, 0 past it.
+    #[inline(always)]
+    fn estrin_pair(self, x: F<S>, c: &[f32], i: usize) -> F<S> {
+        if i + 1 < c.len() {
+            self.fma(self.splat(c[i + 1]), x, self.splat(c[i]))
+        } else if i < c.len() {
+            self.splat(c[i])
+        } else {
+            self.splat(0.0)
+        }
+    }
+    /// `lo + hi·p`, or `lo` alone where there is no `hi`.
+    #[inline(always)]
+    fn estrin_join(self, lo: F<S>, hi: F<S>, p: F<S>, has_hi: bool) -> F<S> {
+        if has_hi { self.fma(hi, p, lo) } else { lo }
+    }
     /// The AVX-512 token, when `S` is it (a type test the compiler folds away).
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]

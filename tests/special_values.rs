@@ -140,6 +140,9 @@ fn documented_points() {
         1.050_700_987_355_480_5 * 3.238_622_1e38_f32 as f64,
     );
     check("gelu", -3e38, -0.0);
+    // Past erfc's far tail (|x|/√2 > 11) and just inside it: −0, not +0.
+    check("gelu", -20.0, -0.0);
+    check("gelu", -15.0, -0.0);
 }
 
 #[test]

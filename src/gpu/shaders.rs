@@ -85,6 +85,44 @@ impl Prelude {
         }
         writeln!(self.0, "    return acc;\n}}").unwrap();
     }
+    /// `estrin_<name>(x)`: the same polynomial in the tree of `V::poly_estrin` (pairs
+    /// `c[i] + c[i+1]·x`, then pairs of pairs with `x²`, `x⁴`, …), so the bits agree.
+    fn estrin(&mut self, name: &str, c: &[f32]) {
+        for (i, &v) in c.iter().enumerate() {
+            self.scalar(&format!("{name}_{i}"), v);
+        }
+        let lower = name.to_lowercase();
+        writeln!(self.0, "fn estrin_{lower}(x: f32) -> f32 {{").unwrap();
+        let mut terms: Vec<String> = (0..c.len())
+            .step_by(2)
+            .map(|i| {
+                if i + 1 < c.len() {
+                    format!("fmadd({name}_{}, x, {name}_{i})", i + 1)
+                } else {
+                    format!("{name}_{i}")
+                }
+            })
+            .collect();
+        let mut level = 0;
+        while terms.len() > 1 {
+            let prev = if level == 0 {
+                "x".to_string()
+            } else {
+                format!("p{level}")
+            };
+            level += 1;
+            writeln!(self.0, "    let p{level} = {prev} * {prev};").unwrap();
+            terms = terms
+                .chunks(2)
+                .map(|t| match t {
+                    [lo, hi] => format!("fmadd({hi}, p{level}, {lo})"),
+                    [lo] => lo.clone(),
+                    _ => unreachable!(),
+                })
+                .collect();
+        }
+        writeln!(self.0, "    return {};\n}}", terms[0]).unwrap();
+    }
 }
 
 /// The generated WGSL prelude: every constant the kernels use, from the Rust constants.
@@ -132,7 +170,7 @@ pub fn prelude() -> String {
     p.poly("ERF_Q", &erf::ERF_Q);
     p.scalar("H_C0_HI", erf::H_C0_HI);
     p.scalar("H_C0_LO", erf::H_C0_LO);
-    p.poly("H_Q", &erf::H_Q);
+    p.estrin("H_Q", &erf::H_Q);
     p.poly("PHI_P", &erf::PHI_P);
     p.scalar("RSQRT2_HI", erf::RSQRT2_HI);
     p.scalar("RSQRT2_LO", erf::RSQRT2_LO);

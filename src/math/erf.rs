@@ -4,7 +4,7 @@
 //! exact double-f32, so the steep exponential loses nothing to the rounding of z².
 
 use super::Dd;
-use super::exp::{SHIFTER, exp_dd, pow2};
+use super::exp::{SHIFTER, exp_lean, pow2};
 use super::sigmoid::{Scaled, recip_dd};
 use crate::simd::{F, V};
 use pulp::Simd;
@@ -55,11 +55,18 @@ pub(crate) const RSQRT2_LO: f32 = 1.210_161_7e-8;
 /// Beyond this z, erfc(z) is below every subnormal: the tail is clamped here.
 pub(crate) const TAIL_MAX: f32 = 11.0;
 
-/// erfc(z) for z = z_hi + z_lo ≥ 0.5 (+inf included), given z² = q (double-f32):
+/// `f·erfc(z)` for z = z_hi + z_lo ≥ 0.5 (+inf included), given z² = q (double-f32):
 /// `2^n·(hi + lo)`. Beyond z = 11 the value is exactly 0. `FAR = false` promises that no
 /// lane has z > [`TAIL_MAX`] (or NaN) and leaves out the selects that serve those lanes.
+/// `f` joins the product where `F` (otherwise the factor is 1); it must keep `f·erfc(z)`
+/// finite where z ≤ [`TAIL_MAX`] (lanes past it give 0 whatever `f` is).
 #[inline(always)]
-pub(crate) fn erfc_tail<S: Simd, const FAR: bool>(v: V<S>, z: Dd<S>, q: Dd<S>) -> Scaled<S> {
+pub(crate) fn erfc_tail<S: Simd, const FAR: bool, const F: bool>(
+    v: V<S>,
+    z: Dd<S>,
+    q: Dd<S>,
+    f: F<S>,
+) -> Scaled<S> {
     let zero = v.splat(0.0);
     // Clamp so infinities cannot poison the arithmetic; those lanes are zeroed at the end.
     let far = FAR.then(|| v.gt(z.hi, v.splat(TAIL_MAX)));
@@ -78,16 +85,25 @@ pub(crate) fn erfc_tail<S: Simd, const FAR: bool>(v: V<S>, z: Dd<S>, q: Dd<S>) -
     let d_lo = v.add(v.sub(z.hi, v.sub(d_hi, v.splat(1.0))), z.lo);
     let t = recip_dd(v, Dd::new(d_hi, d_lo));
     let u = v.sub(t.hi, v.splat(0.375));
-    let uq = v.poly(u, &H_Q);
+    // Estrin: this polynomial sat at the end of the kernels' longest dependency chain.
+    let uq = v.poly_estrin(u, &H_Q);
     let h_hi = v.fma(u, uq, v.splat(H_C0_HI));
     let h_lo = v.add(
         v.fma(u, uq, v.sub(v.splat(H_C0_HI), h_hi)),
         v.splat(H_C0_LO),
     );
-    let (e, red) = exp_dd(v, v.neg(q.hi), v.neg(q.lo));
-    let val = e.mul(v, Dd::new(h_hi, h_lo)).mul(v, t);
+    // e^{−q} to about 2^-26 (the lean reduction: r rounded once), next to H's 2^-29.
+    let (red, e) = exp_lean::<S, true, true>(v, v.neg(q.hi), v.neg(q.lo));
+    // e·t (and f) while H is evaluated: one product after H, at the end of the longest chain.
+    let et = e.mul(v, t);
+    let et = if F { et.mul_f(v, f) } else { et };
+    let val = et.mul(v, Dd::new(h_hi, h_lo));
     let val = match far {
-        Some(far) => Dd::new(v.sel(far, zero, val.hi), v.sel(far, zero, val.lo)),
+        // 0 with f's sign: gelu's far left tail is −0.
+        Some(far) => {
+            let zero = if F { v.sign_bit(f) } else { zero };
+            Dd::new(v.sel(far, zero, val.hi), v.sel(far, zero, val.lo))
+        }
         None => val,
     };
     Scaled {
@@ -105,9 +121,9 @@ fn erfc_tail_abs<S: Simd>(v: V<S>, x: F<S>) -> Scaled<S> {
     let (z, q) = (Dd::new(a, v.splat(0.0)), Dd::new(q_hi, q_lo));
     // NaN compares false: such a vector takes the far form too.
     if v.all(v.le(a, v.splat(TAIL_MAX))) {
-        erfc_tail::<S, false>(v, z, q)
+        erfc_tail::<S, false, false>(v, z, q, a)
     } else {
-        erfc_tail::<S, true>(v, z, q)
+        erfc_tail::<S, true, false>(v, z, q, a)
     }
 }
 
@@ -206,16 +222,12 @@ fn gelu_tail<S: Simd, const WIDE: bool>(
     );
     let half = v.splat(0.5);
     let q = Dd::new(v.mul(x2_hi, half), v.mul(x2_lo, half));
-    let tail = erfc_tail::<S, WIDE>(v, Dd::new(z_hi, z_lo), q);
-    let neg_half_a = v.mul(a, v.splat(-0.5));
-    // Where tame, −½|x| is finite and nonzero in every left lane.
-    let y_left = if WIDE {
-        tail.times(v, neg_half_a)
-    } else {
-        tail.times_finite(v, neg_half_a)
-    };
+    // The tail carries the factor −½|x| (finite and nonzero but at x = ±inf, whose lanes
+    // are selected at the end): its value is gelu(−|x|).
+    let tail = erfc_tail::<S, WIDE, true>(v, Dd::new(z_hi, z_lo), q, v.mul(a, v.splat(-0.5)));
+    let y_left = tail.value(v);
     // x ≥ 0.75: gelu(x) = x + gelu(−x), the second term small and negative.
-    let g = tail.val.mul_f(v, neg_half_a);
+    let g = tail.val;
     let tc = if WIDE {
         v.sel(
             v.lt(tail.n, v.splat(-126.0)),

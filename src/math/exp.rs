@@ -150,6 +150,52 @@ pub(crate) fn exp_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Dd<S>, Reduced<S>
     (Dd::new(p_hi, p_lo), red)
 }
 
+/// e^(a + a_lo) as `2^n · (p.hi + p.lo)` with a lean reduction: `r = a − n·ln2` rounded
+/// once, the small terms (and `a_lo`, where `DD`) joining the exact `a − n·LN2_HI` in one
+/// rounding. Relative error about 2^-25 (the rounding of r, 2^-26, and of the polynomial's
+/// sum, |r|·2^-24); `TIGHT` writes `e^r = 1 + r + r·u`, `u = r·(c1 + …)`, which keeps the
+/// polynomial's rounding at |r·u|·2^-24 ≤ 2^-28 for two more operations. |a| < 2^9·ln2; the
+/// caller scales by `2^n` (`Reduced::t`) and selects special values.
+#[inline(always)]
+pub(crate) fn exp_lean<S: Simd, const DD: bool, const TIGHT: bool>(
+    v: V<S>,
+    a: F<S>,
+    a_lo: F<S>,
+) -> (Reduced<S>, Dd<S>) {
+    let one = v.splat(1.0);
+    let t = v.fma(a, v.splat(LOG2E), v.splat(SHIFTER));
+    let n = v.sub(t, v.splat(SHIFTER));
+    let r1 = v.fnma(n, v.splat(LN2_HI), a); // exact
+    let r = if DD {
+        // The small terms join r1 with one rounding.
+        v.add(r1, v.fnma(n, v.splat(LN2_LO), a_lo))
+    } else {
+        v.fnma(n, v.splat(LN2_LO), r1)
+    };
+    let c = &EXP_Q;
+    let r2 = v.mul(r, r);
+    let p = if TIGHT {
+        // e^r = 1 + r + r·u, u = r·(c1 + c2·r + …) (c0 = 1): u's rounding costs
+        // |r·u|·2^-24 ≤ 2^-28, where the plain form's q costs |r|·2^-24.
+        let q_lo = v.fma(v.splat(c[2]), r, v.splat(c[1]));
+        let q_mid = v.fma(v.splat(c[4]), r, v.splat(c[3]));
+        let u = v.mul(r, v.fma(r2, v.fma(r2, v.splat(c[5]), q_mid), q_lo));
+        let p_hi = v.fma(r, u, v.add(one, r));
+        // 1 − p.hi and then + r are exact (Sterbenz: p.hi − 1 is within a factor 1.2 of r,
+        // or both are below 2^-23); the fma rounds the remainder once.
+        Dd::new(p_hi, v.fma(r, u, v.add(v.sub(one, p_hi), r)))
+    } else {
+        let q_lo = v.fma(v.splat(c[1]), r, v.splat(c[0]));
+        let q_mid = v.fma(v.splat(c[3]), r, v.splat(c[2]));
+        let q_hi = v.fma(v.splat(c[5]), r, v.splat(c[4]));
+        let q = v.fma(r2, v.fma(r2, q_hi, q_mid), q_lo);
+        // e^r = p.hi + p.lo (1 − p.hi is exact: p.hi lies in [0.5, 2]).
+        let p_hi = v.fma(r, q, one);
+        Dd::new(p_hi, v.fma(r, q, v.sub(one, p_hi)))
+    };
+    (Reduced { t, n, r }, p)
+}
+
 /// e^x − 1, ≤ 1 ulp.
 ///
 /// n is x/ln2 truncated toward zero, so r has the sign of x and `2^n·(e^r − 1) + (2^n − 1)`

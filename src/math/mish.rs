@@ -16,9 +16,12 @@ use pulp::Simd;
 ///
 /// one quotient `R = A/(A + B)` either way, corrected as in σ (by the exact remainder times
 /// `1/D`, here a second division).
+///
+/// `NEAR`: as in [`sigmoid_lean`](super::sigmoid::sigmoid_lean), every |x| ≤
+/// [`SIGMOID_FAR`](super::sigmoid::SIGMOID_FAR).
 #[inline(always)]
-pub(crate) fn mish_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
-    let y = if far(v, x) {
+pub(crate) fn mish_lean<S: Simd, const NEAR: bool>(v: V<S>, x: F<S>) -> F<S> {
+    let y = if !NEAR && far(v, x) {
         mish_tail(v, lean_exp::<S, true, false, false>(v, x, x, x))
     } else {
         mish_tail(v, lean_exp::<S, false, false, false>(v, x, x, x))

@@ -5,7 +5,7 @@
 //! lies in range).
 
 use super::Dd;
-use super::exp::{EXP_Q, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_dd, pow2, scale};
+use super::exp::{Reduced, SHIFTER, exp_dd, exp_lean, pow2, scale};
 use crate::simd::{F, M, V};
 use pulp::Simd;
 
@@ -29,13 +29,6 @@ impl<S: Simd> Scaled<S> {
             v.eq(f, v.splat(0.0)),
         );
         let y = v.sel(plain, p, y);
-        scale(v, y, self.t, self.n)
-    }
-    /// [`Scaled::times`] for a finite, nonzero `f` (and a finite value): without the
-    /// selects for ±inf and ±0.
-    #[inline(always)]
-    pub fn times_finite(self, v: V<S>, f: F<S>) -> F<S> {
-        let y = v.fma(f, self.val.hi, v.mul(f, self.val.lo));
         scale(v, y, self.t, self.n)
     }
     /// `value · 2^n`, rounded once where the result is normal.
@@ -119,15 +112,23 @@ pub(crate) const SIGMOID_FAR: f32 = 32.0;
 /// `1/D = 2^n·(1 − σ) ≈ 2^n·(1 − q)` (a correction needs only a few bits).
 /// `σ(|z|) = 1 − p/D`, one Fast2Sum. The polynomial is evaluated in Estrin's scheme, which
 /// shortens the dependency chain that bounds this kernel.
+///
+/// `NEAR`: the caller has checked that every lane has |z| ≤ [`SIGMOID_FAR`], so the test
+/// for the `WIDE` form is left out (the same bits: the two forms agree in those lanes).
 #[inline(always)]
-pub(crate) fn sigmoid_lean<S: Simd>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
-    lean::<S, false, false>(v, z, z, f)
+pub(crate) fn sigmoid_lean<S: Simd, const NEAR: bool>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
+    lean::<S, NEAR, false, false>(v, z, z, f)
 }
 
 /// [`sigmoid_lean`] of a double-f32 argument `z_hi + z_lo`.
 #[inline(always)]
-pub(crate) fn sigmoid_lean_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>, f: F<S>) -> F<S> {
-    lean::<S, true, false>(v, z_hi, z_lo, f)
+pub(crate) fn sigmoid_lean_dd<S: Simd, const NEAR: bool>(
+    v: V<S>,
+    z_hi: F<S>,
+    z_lo: F<S>,
+    f: F<S>,
+) -> F<S> {
+    lean::<S, NEAR, true, false>(v, z_hi, z_lo, f)
 }
 
 /// [`sigmoid_lean`] with σ good to about 2^-26 relative (two more operations, see
@@ -135,15 +136,20 @@ pub(crate) fn sigmoid_lean_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>, f: F<S>)
 /// the plain form can miss by 1%.
 #[inline(always)]
 pub(crate) fn sigmoid_lean_tight<S: Simd>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
-    lean::<S, false, true>(v, z, z, f)
+    lean::<S, false, false, true>(v, z, z, f)
 }
 
 /// `z_lo` takes part only where `DD`.
 #[inline(always)]
-fn lean<S: Simd, const DD: bool, const TIGHT: bool>(v: V<S>, z: F<S>, z_lo: F<S>, f: F<S>) -> F<S> {
+fn lean<S: Simd, const NEAR: bool, const DD: bool, const TIGHT: bool>(
+    v: V<S>,
+    z: F<S>,
+    z_lo: F<S>,
+    f: F<S>,
+) -> F<S> {
     // Subnormal intermediates cost microcode assists on x86: only a vector that could make
     // one pays for the variant that avoids them.
-    if far(v, z) {
+    if !NEAR && far(v, z) {
         sigmoid_tail(v, lean_exp::<S, true, DD, TIGHT>(v, z, z_lo, f))
     } else {
         sigmoid_tail(v, lean_exp::<S, false, DD, TIGHT>(v, z, z_lo, f))
@@ -154,6 +160,13 @@ fn lean<S: Simd, const DD: bool, const TIGHT: bool>(v: V<S>, z: F<S>, z_lo: F<S>
 #[inline(always)]
 pub(crate) fn far<S: Simd>(v: V<S>, z: F<S>) -> bool {
     v.any(v.gt(v.abs(z), v.splat(SIGMOID_FAR)))
+}
+
+/// Whether every lane has |z| ≤ [`SIGMOID_FAR`] (NaN has not): the lean kernels' `NEAR`
+/// promise, which also puts every lane inside [`SIGMOID_LEAN`].
+#[inline(always)]
+pub(crate) fn near<S: Simd>(v: V<S>, z: F<S>) -> bool {
+    v.all(v.le(v.abs(z), v.splat(SIGMOID_FAR)))
 }
 
 /// `e^−|z| = 2^n·(p_hi + p_lo)` and what the lean kernels build on it.
@@ -203,36 +216,8 @@ pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool, const TIGHT: b
         f_s = v.mul(f, scale);
         deep = Some(d);
     }
-    let t = v.fma(a, v.splat(LOG2E), v.splat(SHIFTER));
-    let n = v.sub(t, v.splat(SHIFTER));
-    let r1 = v.fnma(n, v.splat(LN2_HI), a); // exact
-    let r = if DD {
-        // The small terms join r1 with one rounding.
-        v.add(r1, v.fnma(n, v.splat(LN2_LO), a_lo))
-    } else {
-        v.fnma(n, v.splat(LN2_LO), r1)
-    };
-    let c = &EXP_Q;
-    let r2 = v.mul(r, r);
-    let (p_hi, p_lo) = if TIGHT {
-        // e^r = 1 + r + r·u, u = r·(c1 + c2·r + …) (c0 = 1): u's rounding costs
-        // |r·u|·2^-24 ≤ 2^-28, where the plain form's q costs |r|·2^-24.
-        let q_lo = v.fma(v.splat(c[2]), r, v.splat(c[1]));
-        let q_mid = v.fma(v.splat(c[4]), r, v.splat(c[3]));
-        let u = v.mul(r, v.fma(r2, v.fma(r2, v.splat(c[5]), q_mid), q_lo));
-        let p_hi = v.fma(r, u, v.add(one, r));
-        // 1 − p.hi and then + r are exact (Sterbenz: p.hi − 1 is within a factor 1.2 of r,
-        // or both are below 2^-23); the fma rounds the remainder once.
-        (p_hi, v.fma(r, u, v.add(v.sub(one, p_hi), r)))
-    } else {
-        let q_lo = v.fma(v.splat(c[1]), r, v.splat(c[0]));
-        let q_mid = v.fma(v.splat(c[3]), r, v.splat(c[2]));
-        let q_hi = v.fma(v.splat(c[5]), r, v.splat(c[4]));
-        let q = v.fma(r2, v.fma(r2, q_hi, q_mid), q_lo);
-        // e^r = p.hi + p.lo (1 − p.hi is exact: p.hi lies in [0.5, 2]).
-        let p_hi = v.fma(r, q, one);
-        (p_hi, v.fma(r, q, v.sub(one, p_hi)))
-    };
+    let (Reduced { t, .. }, p) = exp_lean::<S, DD, TIGHT>(v, a, a_lo);
+    let (p_hi, p_lo) = (p.hi, p.lo);
     // 2^n and 2^−n from the bits of t (n in [-126, 0]: both normal).
     let k = v.shl(v.bits(t), 23);
     let s = v.to_f32(v.add_u(k, v.splat_u(127 << 23)));

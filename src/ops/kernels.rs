@@ -5,7 +5,7 @@ use crate::math::exp::{exp_neg_abs, exp_plain, exp_special, expm1, unscale};
 use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
 use crate::math::mish::mish_lean;
 use crate::math::sigmoid::{
-    SIGMOID_LEAN, Scaled, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean, sigmoid_lean_dd,
+    SIGMOID_LEAN, Scaled, near, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean, sigmoid_lean_dd,
 };
 use crate::math::softplus::{SOFTPLUS_LEAN, log1p_exp_neg_lean};
 use crate::math::{Dd, erf, tanh};
@@ -150,23 +150,37 @@ macro_rules! lean_or {
     }};
 }
 
+/// The lean σ kernels' dispatch: `$near` (the kernel's `NEAR` form) alone where every
+/// lane has |z| ≤ [`SIGMOID_FAR`](crate::math::sigmoid::SIGMOID_FAR), the common case,
+/// which then needs neither of [`lean_or!`]'s tests; otherwise `lean_or!` of `$lean` and
+/// `$wide`.
+macro_rules! near_or {
+    ($v:ident, $z:expr, $near:expr, $lean:expr, $wide:expr $(,)?) => {{
+        if near($v, $z) {
+            $near
+        } else {
+            lean_or!($v, $z, SIGMOID_LEAN, $lean, $wide)
+        }
+    }};
+}
+
 kernel!(
     @plain Sigmoid {} | v,
-    x | lean_or!(
+    x | near_or!(
         v,
         x,
-        SIGMOID_LEAN,
-        sigmoid_lean(v, x, v.splat(1.0)),
+        sigmoid_lean::<_, true>(v, x, v.splat(1.0)),
+        sigmoid_lean::<_, false>(v, x, v.splat(1.0)),
         sigmoid(v, x)
     )
 );
 kernel!(
     @plain Silu {} | v,
-    x | lean_or!(
+    x | near_or!(
         v,
         x,
-        SIGMOID_LEAN,
-        sigmoid_lean(v, x, x),
+        sigmoid_lean::<_, true>(v, x, x),
+        sigmoid_lean::<_, false>(v, x, x),
         neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x))
     )
 );
@@ -175,11 +189,11 @@ kernel!(
     x | {
         let (z_hi, z_lo) = v.two_prod(x, v.splat(GELU_FAST.0));
         let z_lo = v.fma(x, v.splat(GELU_FAST.1), z_lo);
-        lean_or!(
+        near_or!(
             v,
             z_hi,
-            SIGMOID_LEAN,
-            sigmoid_lean_dd(v, z_hi, z_lo, x),
+            sigmoid_lean_dd::<_, true>(v, z_hi, z_lo, x),
+            sigmoid_lean_dd::<_, false>(v, z_hi, z_lo, x),
             neg_inf_nan(v, x, sigmoid_dd(v, z_hi, z_lo).times(v, x)),
         )
     }
@@ -192,7 +206,7 @@ kernel!(
             v,
             z.hi,
             SIGMOID_LEAN,
-            sigmoid_lean_dd(v, z.hi, z.lo, x),
+            sigmoid_lean_dd::<_, false>(v, z.hi, z.lo, x),
             neg_inf_nan(v, x, gelu_tanh(v, x)),
         )
     }
@@ -223,11 +237,11 @@ kernel!(
 );
 kernel!(
     @plain Mish {} | v,
-    x | lean_or!(
+    x | near_or!(
         v,
         x,
-        SIGMOID_LEAN,
-        mish_lean(v, x),
+        mish_lean::<_, true>(v, x),
+        mish_lean::<_, false>(v, x),
         neg_inf_nan(v, x, mish(v, x))
     )
 );
