@@ -58,14 +58,14 @@ pub(crate) const TAIL_MAX: f32 = 11.0;
 /// `f·erfc(z)` for z = z_hi + z_lo ≥ 0.5 (+inf included), given z² = q (double-f32):
 /// `2^n·(hi + lo)`. Beyond z = 11 the value is exactly 0. `FAR = false` promises that no
 /// lane has z > [`TAIL_MAX`] (or NaN) and leaves out the selects that serve those lanes.
-/// `f` joins the product where `F` (otherwise the factor is 1); it must keep `f·erfc(z)`
-/// finite where z ≤ [`TAIL_MAX`] (lanes past it give 0 whatever `f` is).
+/// A factor `f` (otherwise 1) joins the product; it must keep `f·erfc(z)` finite where
+/// z ≤ [`TAIL_MAX`] (lanes past it give 0 with f's sign whatever `f` is).
 #[inline(always)]
-pub(crate) fn erfc_tail<S: Simd, const FAR: bool, const F: bool>(
+pub(crate) fn erfc_tail<S: Simd, const FAR: bool>(
     v: V<S>,
     z: Dd<S>,
     q: Dd<S>,
-    f: F<S>,
+    f: Option<F<S>>,
 ) -> Scaled<S> {
     let zero = v.splat(0.0);
     // Clamp so infinities cannot poison the arithmetic; those lanes are zeroed at the end.
@@ -96,12 +96,18 @@ pub(crate) fn erfc_tail<S: Simd, const FAR: bool, const F: bool>(
     let (red, e) = exp_lean::<S, true, true>(v, v.neg(q.hi), v.neg(q.lo));
     // e·t (and f) while H is evaluated: one product after H, at the end of the longest chain.
     let et = e.mul(v, t);
-    let et = if F { et.mul_f(v, f) } else { et };
+    let et = match f {
+        Some(f) => et.mul_f(v, f),
+        None => et,
+    };
     let val = et.mul(v, Dd::new(h_hi, h_lo));
     let val = match far {
         // 0 with f's sign: gelu's far left tail is −0.
         Some(far) => {
-            let zero = if F { v.sign_bit(f) } else { zero };
+            let zero = match f {
+                Some(f) => v.sign_bit(f),
+                None => zero,
+            };
             Dd::new(v.sel(far, zero, val.hi), v.sel(far, zero, val.lo))
         }
         None => val,
@@ -121,9 +127,9 @@ fn erfc_tail_abs<S: Simd>(v: V<S>, x: F<S>) -> Scaled<S> {
     let (z, q) = (Dd::new(a, v.splat(0.0)), Dd::new(q_hi, q_lo));
     // NaN compares false: such a vector takes the far form too.
     if v.all(v.le(a, v.splat(TAIL_MAX))) {
-        erfc_tail::<S, false, false>(v, z, q, a)
+        erfc_tail::<S, false>(v, z, q, None)
     } else {
-        erfc_tail::<S, true, false>(v, z, q, a)
+        erfc_tail::<S, true>(v, z, q, None)
     }
 }
 
@@ -224,7 +230,8 @@ fn gelu_tail<S: Simd, const WIDE: bool>(
     let q = Dd::new(v.mul(x2_hi, half), v.mul(x2_lo, half));
     // The tail carries the factor −½|x| (finite and nonzero but at x = ±inf, whose lanes
     // are selected at the end): its value is gelu(−|x|).
-    let tail = erfc_tail::<S, WIDE, true>(v, Dd::new(z_hi, z_lo), q, v.mul(a, v.splat(-0.5)));
+    let neg_half_a = v.mul(a, v.splat(-0.5));
+    let tail = erfc_tail::<S, WIDE>(v, Dd::new(z_hi, z_lo), q, Some(neg_half_a));
     let y_left = tail.value(v);
     // x ≥ 0.75: gelu(x) = x + gelu(−x), the second term small and negative.
     let g = tail.val;
