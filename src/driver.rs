@@ -6,7 +6,7 @@ use crate::convert::{self, Bf16Bits, F16Bits};
 use crate::dtype::{Dtype, Element};
 use crate::isa::dispatch;
 use crate::lut;
-use crate::simd::{F, V};
+use crate::simd::{F, Lanes, Pair, V, pairs};
 use bytemuck::{cast_slice, cast_slice_mut};
 use pulp::{Simd, WithSimd};
 
@@ -67,12 +67,12 @@ const fn half_exact(name: &str) -> bool {
 
 /// An elementwise function on one vector of lanes.
 pub(crate) trait Kernel: Copy {
-    fn apply<S: Simd>(self, v: V<S>, x: F<S>) -> F<S>;
+    fn apply<S: Lanes>(self, v: V<S>, x: F<S>) -> F<S>;
 }
 
 /// An elementwise function of two inputs (e.g. PReLU's per-channel slope).
 pub(crate) trait Kernel2: Copy {
-    fn apply<S: Simd>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S>;
+    fn apply<S: Lanes>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S>;
 }
 
 /// Panics with the message every slice function uses for mismatched lengths.
@@ -84,44 +84,85 @@ pub(crate) fn check_len(name: &str, x: usize, out: usize) {
     );
 }
 
-struct Map<'a, K> {
+/// `k` on the elements `rest` (fewer than two vectors) as one [`Pair`], through a zero-padded
+/// stack buffer; returns the buffer, whose first `rest.len()` elements are the results.
+#[inline(always)]
+fn pair_rest<S: Simd, K: Kernel>(s: S, k: K, rest: &[f32]) -> [S::f32s; 2] {
+    let mut b = [s.splat_f32s(0.0); 2];
+    bytemuck::cast_slice_mut::<_, f32>(&mut b)[..rest.len()].copy_from_slice(rest);
+    k.apply(V(Pair(s)), b)
+}
+
+/// The f32 loops. `P`: the function is built on the transcendental primitives, so where
+/// [`pairs`] says so it runs on a [`Pair`] of registers, the last elements included
+/// ([`pair_rest`]); the piecewise-linear functions are a few operations each and run one
+/// register at a time.
+struct Map<'a, K, const P: bool> {
     k: K,
     x: &'a [f32],
     out: &'a mut [f32],
 }
 
-impl<K: Kernel> WithSimd for Map<'_, K> {
+impl<K: Kernel, const P: bool> WithSimd for Map<'_, K, P> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, s: S) {
-        let v = V(s);
+        let (k, v) = (self.k, V(s));
         let (xs, xt) = S::as_simd_f32s(self.x);
         let (os, ot) = S::as_mut_simd_f32s(self.out);
+        if P && pairs::<S>() {
+            let mut xp = xs.chunks_exact(2);
+            let mut op = os.chunks_exact_mut(2);
+            for (o, x) in (&mut op).zip(&mut xp) {
+                [o[0], o[1]] = k.apply(V(Pair(s)), [x[0], x[1]]);
+            }
+            let done = (xs.len() & !1) * S::F32_LANES;
+            if done < self.x.len() {
+                let b = pair_rest(s, k, &self.x[done..]);
+                let n = self.x.len() - done;
+                self.out[done..].copy_from_slice(&bytemuck::cast_slice(&b)[..n]);
+            }
+            return;
+        }
         for (o, x) in os.iter_mut().zip(xs) {
-            *o = self.k.apply(v, *x);
+            *o = k.apply(v, *x);
         }
         if !xt.is_empty() {
-            s.partial_store_f32s(ot, self.k.apply(v, s.partial_load_f32s(xt)));
+            s.partial_store_f32s(ot, k.apply(v, s.partial_load_f32s(xt)));
         }
     }
 }
 
-struct MapInPlace<'a, K> {
+struct MapInPlace<'a, K, const P: bool> {
     k: K,
     x: &'a mut [f32],
 }
 
-impl<K: Kernel> WithSimd for MapInPlace<'_, K> {
+impl<K: Kernel, const P: bool> WithSimd for MapInPlace<'_, K, P> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, s: S) {
-        let v = V(s);
+        let (k, v) = (self.k, V(s));
+        let len = self.x.len();
         let (xs, xt) = S::as_mut_simd_f32s(self.x);
+        if P && pairs::<S>() {
+            let done = (xs.len() & !1) * S::F32_LANES;
+            for x in xs.chunks_exact_mut(2) {
+                [x[0], x[1]] = k.apply(V(Pair(s)), [x[0], x[1]]);
+            }
+            if done < len {
+                let rest = &mut self.x[done..];
+                let b = pair_rest(s, k, rest);
+                let n = rest.len();
+                rest.copy_from_slice(&bytemuck::cast_slice(&b)[..n]);
+            }
+            return;
+        }
         for x in xs.iter_mut() {
-            *x = self.k.apply(v, *x);
+            *x = k.apply(v, *x);
         }
         if !xt.is_empty() {
-            let y = self.k.apply(v, s.partial_load_f32s(xt));
+            let y = k.apply(v, s.partial_load_f32s(xt));
             s.partial_store_f32s(xt, y);
         }
     }
@@ -154,8 +195,9 @@ impl<K: Kernel2> WithSimd for Map2<'_, K> {
     }
 }
 
-/// `out[i] = k(x[i])`; `R` is [`radius`] of the function, `L` whether its half forms use
-/// lookup tables ([`crate::table::half_table`]).
+/// `out[i] = k(x[i])`; `R` is [`radius`] of the function, `L` whether it is built on the
+/// transcendental primitives ([`crate::table::half_table`]): its half forms then use lookup
+/// tables, and its f32 loop runs register pairs where [`pairs`] says so.
 #[track_caller]
 pub(crate) fn map<T: Element, K: Kernel, const R: u32, const L: bool>(
     op: &Exact,
@@ -165,7 +207,7 @@ pub(crate) fn map<T: Element, K: Kernel, const R: u32, const L: bool>(
 ) {
     check_len(op.name, x.len(), out.len());
     match T::DTYPE {
-        Dtype::F32 => dispatch(Map {
+        Dtype::F32 => dispatch(Map::<_, L> {
             k,
             x: cast_slice(x),
             out: cast_slice_mut(out),
@@ -229,7 +271,7 @@ pub(crate) fn map_inplace<T: Element, K: Kernel, const R: u32, const L: bool>(
     x: &mut [T],
 ) {
     match T::DTYPE {
-        Dtype::F32 => dispatch(MapInPlace {
+        Dtype::F32 => dispatch(MapInPlace::<_, L> {
             k,
             x: cast_slice_mut(x),
         }),

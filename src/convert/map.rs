@@ -10,7 +10,7 @@
 
 use super::{Format, Io, MAX_LANES, WithIo, dispatch};
 use crate::driver::{Exact, Kernel, Kernel2};
-use crate::simd::{F, M, V};
+use crate::simd::{F, Lanes, M, V};
 use pulp::Simd;
 
 /// Lanes noted per batch.
@@ -142,7 +142,7 @@ struct One<K>(K);
 
 impl<K: Kernel> Kernel2 for One<K> {
     #[inline(always)]
-    fn apply<S: Simd>(self, v: V<S>, x: F<S>, _: F<S>) -> F<S> {
+    fn apply<S: Lanes>(self, v: V<S>, x: F<S>, _: F<S>) -> F<S> {
         self.0.apply(v, x)
     }
 }
@@ -353,7 +353,7 @@ struct Pass;
 
 impl Kernel for Pass {
     #[inline(always)]
-    fn apply<S: Simd>(self, _: V<S>, x: F<S>) -> F<S> {
+    fn apply<S: Lanes>(self, _: V<S>, x: F<S>) -> F<S> {
         x
     }
 }

@@ -6,8 +6,8 @@
 use super::Dd;
 use super::exp::{SHIFTER, exp_lean, pow2};
 use super::sigmoid::{Scaled, recip_dd};
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 /// 2/√π split in two f32.
 pub(crate) const ERF_C0_HI: f32 = 1.128_379_2;
@@ -61,7 +61,7 @@ pub(crate) const TAIL_MAX: f32 = 11.0;
 /// A factor `f` (otherwise 1) joins the product; it must keep `f·erfc(z)` finite where
 /// z ≤ [`TAIL_MAX`] (lanes past it give 0 with f's sign whatever `f` is).
 #[inline(always)]
-pub(crate) fn erfc_tail<S: Simd, const FAR: bool>(
+pub(crate) fn erfc_tail<S: Lanes, const FAR: bool>(
     v: V<S>,
     z: Dd<S>,
     q: Dd<S>,
@@ -121,7 +121,7 @@ pub(crate) fn erfc_tail<S: Simd, const FAR: bool>(
 
 /// erfc(|x|) for |x| ≥ 0.5 (the argument is exact, its square a double-f32).
 #[inline(always)]
-fn erfc_tail_abs<S: Simd>(v: V<S>, x: F<S>) -> Scaled<S> {
+fn erfc_tail_abs<S: Lanes>(v: V<S>, x: F<S>) -> Scaled<S> {
     let a = v.abs(x);
     let (q_hi, q_lo) = v.two_prod(a, a);
     let (z, q) = (Dd::new(a, v.splat(0.0)), Dd::new(q_hi, q_lo));
@@ -135,7 +135,7 @@ fn erfc_tail_abs<S: Simd>(v: V<S>, x: F<S>) -> Scaled<S> {
 
 /// erf(x) on |x| < 1.5 as a double-f32 `x·(c0 + x²·Q(x²))`.
 #[inline(always)]
-fn erf_small_dd<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
+fn erf_small_dd<S: Lanes>(v: V<S>, x: F<S>) -> Dd<S> {
     let x2 = v.mul(x, x);
     let w = v.mul(x, v.fma(x2, v.poly(x2, &ERF_Q), v.splat(ERF_C0_LO)));
     let (p_hi, p_lo) = v.two_prod(x, v.splat(ERF_C0_HI));
@@ -145,7 +145,7 @@ fn erf_small_dd<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
 
 /// erf(x), ≤ 1 ulp.
 #[inline(always)]
-pub(crate) fn erf<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn erf<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let x2 = v.mul(x, x);
     // Evaluated on x·2^24 and scaled back (exactly, unless the result is subnormal): near
     // the smallest normals the correction x·C0_LO would otherwise itself be subnormal.
@@ -168,7 +168,7 @@ pub(crate) fn erf<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 
 /// erfc(x), ≤ 2 ulp.
 #[inline(always)]
-pub(crate) fn erfc<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn erfc<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     // Middle: 1 − erf(x) with erf in double-f32 (x in (−1.5, 0.5)).
     let s = erf_small_dd(v, x);
     let (h, l) = v.fast_two_sum(v.splat(1.0), v.neg(s.hi));
@@ -186,7 +186,7 @@ pub(crate) fn erfc<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 
 /// x·Φ(x) = ½·x·erfc(−x/√2), the exact GELU, ≤ 2 ulp.
 #[inline(always)]
-pub(crate) fn gelu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn gelu<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     // |x| < 0.75: ½x + x²·P(x²) with x² exact.
     let (x2_hi, x2_lo) = v.two_prod(x, x);
     let p = v.poly(x2_hi, &PHI_P);
@@ -210,7 +210,7 @@ const GELU_TAME: f32 = 13.0;
 
 /// [`gelu`] where some lane has |x| ≥ 0.75, given its small-|x| result and x² exactly.
 #[inline(always)]
-fn gelu_tail<S: Simd, const WIDE: bool>(
+fn gelu_tail<S: Lanes, const WIDE: bool>(
     v: V<S>,
     x: F<S>,
     small: F<S>,

@@ -1,8 +1,8 @@
 //! exp and expm1: Cody–Waite reduction `x = n·ln2 + r`, |r| ≤ ln2/2, minimax polynomial.
 
 use super::Dd;
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 pub(crate) const LOG2E: f32 = core::f32::consts::LOG2_E;
 /// 1.5·2^23: adding it rounds to an integer held in the low mantissa bits.
@@ -36,7 +36,7 @@ pub(crate) const EXP_UNDERFLOW: f32 = -104.0;
 
 /// `x = n·ln2 + r + r_lo` with `t = SHIFTER + n`.
 #[derive(Clone, Copy)]
-pub(crate) struct Reduced<S: Simd> {
+pub(crate) struct Reduced<S: Lanes> {
     pub t: F<S>,
     pub n: F<S>,
     pub r: F<S>,
@@ -44,7 +44,7 @@ pub(crate) struct Reduced<S: Simd> {
 
 /// Reduces `x` (|x| < 2^21); garbage, not UB, beyond — callers select special values.
 #[inline(always)]
-pub(crate) fn reduce<S: Simd>(v: V<S>, x: F<S>) -> Reduced<S> {
+pub(crate) fn reduce<S: Lanes>(v: V<S>, x: F<S>) -> Reduced<S> {
     let t = v.fma(x, v.splat(LOG2E), v.splat(SHIFTER));
     let n = v.sub(t, v.splat(SHIFTER));
     let r = v.fnma(n, v.splat(LN2_HI), x);
@@ -54,7 +54,7 @@ pub(crate) fn reduce<S: Simd>(v: V<S>, x: F<S>) -> Reduced<S> {
 
 /// Reduces `hi + lo`, returning `r` as a double-f32 so that no bit of the argument is lost.
 #[inline(always)]
-pub(crate) fn reduce_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Reduced<S>, F<S>) {
+pub(crate) fn reduce_dd<S: Lanes>(v: V<S>, hi: F<S>, lo: F<S>) -> (Reduced<S>, F<S>) {
     let t = v.fma(hi, v.splat(LOG2E), v.splat(SHIFTER));
     let n = v.sub(t, v.splat(SHIFTER));
     let r1 = v.fnma(n, v.splat(LN2_HI), hi);
@@ -67,13 +67,13 @@ pub(crate) fn reduce_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Reduced<S>, F<
 
 /// `2^n` from `t = SHIFTER + n`, for n in [-126, 127].
 #[inline(always)]
-pub(crate) fn pow2<S: Simd>(v: V<S>, t: F<S>) -> F<S> {
+pub(crate) fn pow2<S: Lanes>(v: V<S>, t: F<S>) -> F<S> {
     v.to_f32(v.add_u(v.shl(v.bits(t), 23), v.splat_u(127 << 23)))
 }
 
 /// `y · 2^n`, rounded once, for any n in [-200, 200] (subnormal results included).
 #[inline(always)]
-pub(crate) fn scale<S: Simd>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
+pub(crate) fn scale<S: Lanes>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
     if let Some(r) = v.scalef_native(y, n) {
         return r;
     }
@@ -91,7 +91,7 @@ pub(crate) fn scale<S: Simd>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
 
 /// `e^r` for reduced `r`, as `1 + r·q(r)` rounded once.
 #[inline(always)]
-fn exp_poly<S: Simd>(v: V<S>, r: F<S>) -> F<S> {
+fn exp_poly<S: Lanes>(v: V<S>, r: F<S>) -> F<S> {
     v.fma(r, v.poly(r, &EXP_Q), v.splat(1.0))
 }
 
@@ -104,7 +104,7 @@ pub(crate) const EXP_NORMAL: f32 = 86.5;
 /// selects for overflow, underflow and NaN: its result `p·2^n` is normal, so scaling is
 /// exact (`vscalefps`, or a multiply by `2^n`). Both paths give the same bits.
 #[inline(always)]
-pub(crate) fn exp<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn exp<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let (y, plain) = exp_plain(v, x);
     if plain {
         return y;
@@ -115,7 +115,7 @@ pub(crate) fn exp<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 /// `(e^x, true)` when every lane of `x` lies in |x| ≤ [`EXP_NORMAL`]; `(_, false)` otherwise
 /// (then the first value is garbage and the caller takes [`exp_special`]).
 #[inline(always)]
-pub(crate) fn exp_plain<S: Simd>(v: V<S>, x: F<S>) -> (F<S>, bool) {
+pub(crate) fn exp_plain<S: Lanes>(v: V<S>, x: F<S>) -> (F<S>, bool) {
     let red = reduce(v, x);
     // NaN compares false, so it leaves the plain path.
     let outside = v.not_m(v.le(v.abs(x), v.splat(EXP_NORMAL)));
@@ -129,7 +129,7 @@ pub(crate) fn exp_plain<S: Simd>(v: V<S>, x: F<S>) -> (F<S>, bool) {
 
 /// e^x for any lanes (subnormal results, overflow to inf, underflow to 0, NaN carried).
 #[inline(always)]
-pub(crate) fn exp_special<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn exp_special<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let red = reduce(v, x);
     let y = scale(v, exp_poly(v, red.r), red.t, red.n);
     let y = v.sel(v.gt(x, v.splat(EXP_OVERFLOW)), v.splat(f32::INFINITY), y);
@@ -140,7 +140,7 @@ pub(crate) fn exp_special<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 ///
 /// Valid for |hi| ≤ 150; the caller scales with [`scale`] and selects special values.
 #[inline(always)]
-pub(crate) fn exp_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Dd<S>, Reduced<S>) {
+pub(crate) fn exp_dd<S: Lanes>(v: V<S>, hi: F<S>, lo: F<S>) -> (Dd<S>, Reduced<S>) {
     let (red, r_lo) = reduce_dd(v, hi, lo);
     let rq = v.mul(red.r, v.poly(red.r, &EXP_Q));
     let p_hi = v.add(v.splat(1.0), rq);
@@ -157,7 +157,7 @@ pub(crate) fn exp_dd<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> (Dd<S>, Reduced<S>
 /// polynomial's rounding at |r·u|·2^-24 ≤ 2^-28 for two more operations. |a| < 2^9·ln2; the
 /// caller scales by `2^n` (`Reduced::t`) and selects special values.
 #[inline(always)]
-pub(crate) fn exp_lean<S: Simd, const DD: bool, const TIGHT: bool>(
+pub(crate) fn exp_lean<S: Lanes, const DD: bool, const TIGHT: bool>(
     v: V<S>,
     a: F<S>,
     a_lo: F<S>,
@@ -201,7 +201,7 @@ pub(crate) fn exp_lean<S: Simd, const DD: bool, const TIGHT: bool>(
 /// n is x/ln2 truncated toward zero, so r has the sign of x and `2^n·(e^r − 1) + (2^n − 1)`
 /// adds two terms of one sign: no cancellation for any x.
 #[inline(always)]
-pub(crate) fn expm1<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn expm1<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let toward_zero = v.fnma(
         v.copysign(v.splat(0.5), x),
         v.splat(1.0),
@@ -244,7 +244,7 @@ const EXPM1_MID: f32 = 16.5;
 /// `2^n·(em + 1) − 1` rounded once, for n in [-24, 24]: s − 1 and s·em_hi are exact; the
 /// three terms are added with one rounding.
 #[inline(always)]
-fn expm1_mid<S: Simd>(v: V<S>, t: F<S>, em: Dd<S>) -> F<S> {
+fn expm1_mid<S: Lanes>(v: V<S>, t: F<S>, em: Dd<S>) -> F<S> {
     let s = pow2(v, t);
     let (h, l) = v.fast_two_sum(v.sub(s, v.splat(1.0)), v.mul(s, em.hi));
     v.add(h, v.fma(s, em.lo, l))
@@ -252,7 +252,7 @@ fn expm1_mid<S: Simd>(v: V<S>, t: F<S>, em: Dd<S>) -> F<S> {
 
 /// `2^n·(em + 1) − 1` rounded once, for n in [-126, 126].
 #[inline(always)]
-fn expm1_normal<S: Simd>(v: V<S>, t: F<S>, n: F<S>, em: Dd<S>) -> F<S> {
+fn expm1_normal<S: Lanes>(v: V<S>, t: F<S>, n: F<S>, em: Dd<S>) -> F<S> {
     let s = pow2(v, t);
     let mid = expm1_mid(v, t, em);
     // Otherwise carry e^r = em + 1 as hi + lo (Fast2Sum, |em| < 1).
@@ -266,7 +266,7 @@ fn expm1_normal<S: Simd>(v: V<S>, t: F<S>, n: F<S>, em: Dd<S>) -> F<S> {
 /// `2^n·p` as an absolute double-f32 (hi scaled exactly, subnormal hi rounded once, lo
 /// dropped where n < −126: it lies below every subnormal).
 #[inline(always)]
-pub(crate) fn unscale<S: Simd>(v: V<S>, p: Dd<S>, red: Reduced<S>) -> Dd<S> {
+pub(crate) fn unscale<S: Lanes>(v: V<S>, p: Dd<S>, red: Reduced<S>) -> Dd<S> {
     let hi = scale(v, p.hi, red.t, red.n);
     let deep = v.lt(red.n, v.splat(-126.0));
     let tc = v.sel(deep, v.splat(SHIFTER), red.t);
@@ -275,7 +275,7 @@ pub(crate) fn unscale<S: Simd>(v: V<S>, p: Dd<S>, red: Reduced<S>) -> Dd<S> {
 
 /// `e^{−|x|}` split as `2^n·p`, with |x| clamped to 120 (e^−120 is below every subnormal).
 #[inline(always)]
-pub(crate) fn exp_neg_abs<S: Simd>(v: V<S>, x: F<S>) -> (Dd<S>, Reduced<S>) {
+pub(crate) fn exp_neg_abs<S: Lanes>(v: V<S>, x: F<S>) -> (Dd<S>, Reduced<S>) {
     let a = v.neg(v.abs(x));
     let a = v.sel(v.lt(a, v.splat(-120.0)), v.splat(-120.0), a);
     exp_dd(v, a, v.splat(0.0))
@@ -285,6 +285,6 @@ pub(crate) fn exp_neg_abs<S: Simd>(v: V<S>, x: F<S>) -> (Dd<S>, Reduced<S>) {
 /// that fold a correction into `r` (the row-wise functions add the rounding error of their
 /// shift `x − max`) and scale with [`scale`] themselves.
 #[inline(always)]
-pub(crate) fn exp_reduced<S: Simd>(v: V<S>, r: F<S>) -> F<S> {
+pub(crate) fn exp_reduced<S: Lanes>(v: V<S>, r: F<S>) -> F<S> {
     exp_poly(v, r)
 }

@@ -1,8 +1,8 @@
 //! log and log1p: `u = 2^k·m` with m in [√½, √2), `log u = k·ln2 + log1p(m − 1)`.
 
 use super::Dd;
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 pub(crate) const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
 pub(crate) const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
@@ -24,13 +24,13 @@ pub(crate) const SQRT_HALF_BITS: u32 = 0x3f35_04f3;
 /// `log(u·2^k_off) + extra` for finite positive normal `u`, with `extra` a tiny correction
 /// (|extra| ≲ 2^-24·|log u| or 2^-24·|u−1|); rounded once, ≈ 0.6 ulp.
 #[inline(always)]
-pub(crate) fn log_core<S: Simd>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -> F<S> {
+pub(crate) fn log_core<S: Lanes>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -> F<S> {
     log_core_dd(v, u, k_off, extra).round(v)
 }
 
 /// [`log_core`] before its final rounding, as `hi + lo`.
 #[inline(always)]
-pub(crate) fn log_core_dd<S: Simd>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -> Dd<S> {
+pub(crate) fn log_core_dd<S: Lanes>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -> Dd<S> {
     let ix = v.sub_u(v.bits(u), v.splat_u(SQRT_HALF_BITS));
     // k + 256 sits in the top 9 bits of ix + 256·2^23; turn it into a float exactly.
     let kb = v.shr(v.add_u(ix, v.splat_u(256 << 23)), 23);
@@ -55,7 +55,7 @@ pub(crate) fn log_core_dd<S: Simd>(v: V<S>, u: F<S>, k_off: F<S>, extra: F<S>) -
 
 /// Special values shared by log and log1p, given the argument `u` of the logarithm.
 #[inline(always)]
-fn log_specials<S: Simd>(v: V<S>, u: F<S>, y: F<S>) -> F<S> {
+fn log_specials<S: Lanes>(v: V<S>, u: F<S>, y: F<S>) -> F<S> {
     let y = v.sel(v.eq(u, v.splat(f32::INFINITY)), u, y);
     let y = v.sel(v.eq(u, v.splat(0.0)), v.splat(f32::NEG_INFINITY), y);
     // Negative or NaN arguments give NaN.
@@ -64,7 +64,7 @@ fn log_specials<S: Simd>(v: V<S>, u: F<S>, y: F<S>) -> F<S> {
 
 /// Natural logarithm, ≤ 1 ulp (subnormal inputs are scaled by 2^23 first).
 #[inline(always)]
-pub(crate) fn log<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn log<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let tiny = v.lt(x, v.splat(f32::MIN_POSITIVE));
     let xs = v.sel(tiny, v.mul(x, v.splat(8_388_608.0)), x);
     let k_off = v.sel(tiny, v.splat(-23.0), v.splat(0.0));
@@ -74,14 +74,14 @@ pub(crate) fn log<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 
 /// log(1 + (hi + lo)) for a double-f32 argument with hi ≥ −1; rounded once.
 #[inline(always)]
-pub(crate) fn log1p_dd<S: Simd>(v: V<S>, a: Dd<S>) -> F<S> {
+pub(crate) fn log1p_dd<S: Lanes>(v: V<S>, a: Dd<S>) -> F<S> {
     let u = v.add(v.splat(1.0), a.hi);
     log_specials(v, u, log1p_parts(v, a).round(v))
 }
 
 /// log(1 + (hi + lo)) before its final rounding, for 0 ≤ hi + lo ≤ 1 (no special values).
 #[inline(always)]
-pub(crate) fn log1p_parts<S: Simd>(v: V<S>, a: Dd<S>) -> Dd<S> {
+pub(crate) fn log1p_parts<S: Lanes>(v: V<S>, a: Dd<S>) -> Dd<S> {
     // u + d = 1 + hi exactly (2Sum), then the correction (d + lo)/u.
     let u = v.add(v.splat(1.0), a.hi);
     let big = v.gt(v.abs(a.hi), v.splat(1.0));
@@ -96,7 +96,7 @@ pub(crate) fn log1p_parts<S: Simd>(v: V<S>, a: Dd<S>) -> Dd<S> {
 
 /// log(1 + x), ≤ 1 ulp.
 #[inline(always)]
-pub(crate) fn log1p<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn log1p<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let y = log1p_dd(v, Dd::new(x, v.splat(0.0)));
     v.sel(v.eq(x, v.splat(0.0)), x, y)
 }

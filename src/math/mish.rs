@@ -3,8 +3,8 @@
 
 use super::Dd;
 use super::sigmoid::{LeanExp, far, lean_exp, ratio_tail};
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 /// mish(x) for |x| ≤ [`SIGMOID_LEAN`](super::sigmoid::SIGMOID_LEAN), rounded once from a
 /// double-f32 `tanh(softplus(x))` good to about 2^-25 relative; lanes outside that range hold
@@ -20,7 +20,7 @@ use pulp::Simd;
 /// `NEAR`: as in [`sigmoid_lean`](super::sigmoid::sigmoid_lean), every |x| ≤
 /// [`SIGMOID_FAR`](super::sigmoid::SIGMOID_FAR).
 #[inline(always)]
-pub(crate) fn mish_lean<S: Simd, const NEAR: bool>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn mish_lean<S: Lanes, const NEAR: bool>(v: V<S>, x: F<S>) -> F<S> {
     let y = if !NEAR && far(v, x) {
         mish_tail(v, lean_exp::<S, true, false, false>(v, x, x, x))
     } else {
@@ -31,7 +31,7 @@ pub(crate) fn mish_lean<S: Simd, const NEAR: bool>(v: V<S>, x: F<S>) -> F<S> {
 }
 
 #[inline(always)]
-fn mish_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
+fn mish_tail<S: Lanes>(v: V<S>, e: LeanExp<S>) -> F<S> {
     let (one, two) = (v.splat(1.0), v.splat(2.0));
     // e^−|x| as a double-f32; 0 in the scaled lanes (x < −32), where it vanishes next to 2.
     let (mut ex_hi, mut ex_lo) = (v.mul(e.p_hi, e.s), v.mul(e.p_lo, e.s));

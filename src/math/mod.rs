@@ -14,18 +14,18 @@ pub(crate) mod sigmoid;
 pub(crate) mod softplus;
 pub(crate) mod tanh;
 
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 /// A double-f32 value `hi + lo` (|lo| ≤ ulp(hi)/2 or so), scaled by `2^n` where `t` carries
 /// `n` the way [`exp::Reduced`] does (`t = 1.5·2^23 + n`).
 #[derive(Clone, Copy)]
-pub(crate) struct Dd<S: Simd> {
+pub(crate) struct Dd<S: Lanes> {
     pub hi: F<S>,
     pub lo: F<S>,
 }
 
-impl<S: Simd> Dd<S> {
+impl<S: Lanes> Dd<S> {
     #[inline(always)]
     pub fn new(hi: F<S>, lo: F<S>) -> Self {
         Dd { hi, lo }

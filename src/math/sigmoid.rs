@@ -6,18 +6,18 @@
 
 use super::Dd;
 use super::exp::{Reduced, SHIFTER, exp_dd, exp_lean, pow2, scale};
+use crate::simd::Lanes;
 use crate::simd::{F, M, V};
-use pulp::Simd;
 
 /// `value · 2^n`, with `t = SHIFTER + n` (n ≤ 0).
 #[derive(Clone, Copy)]
-pub(crate) struct Scaled<S: Simd> {
+pub(crate) struct Scaled<S: Lanes> {
     pub val: Dd<S>,
     pub t: F<S>,
     pub n: F<S>,
 }
 
-impl<S: Simd> Scaled<S> {
+impl<S: Lanes> Scaled<S> {
     /// `(f · value) · 2^n`, rounded once where the result is normal.
     #[inline(always)]
     pub fn times(self, v: V<S>, f: F<S>) -> F<S> {
@@ -40,7 +40,7 @@ impl<S: Simd> Scaled<S> {
 
 /// `1 / (hi + lo)` as a double-f32 (one division, one Newton correction).
 #[inline(always)]
-pub(crate) fn recip_dd<S: Simd>(v: V<S>, d: Dd<S>) -> Dd<S> {
+pub(crate) fn recip_dd<S: Lanes>(v: V<S>, d: Dd<S>) -> Dd<S> {
     let r = v.div(v.splat(1.0), d.hi);
     let e = v.fnma(r, d.hi, v.splat(1.0));
     let e = v.fnma(r, d.lo, e);
@@ -49,7 +49,7 @@ pub(crate) fn recip_dd<S: Simd>(v: V<S>, d: Dd<S>) -> Dd<S> {
 
 /// σ(z_hi + z_lo), to about 2^-44 relative.
 #[inline(always)]
-pub(crate) fn sigmoid_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>) -> Scaled<S> {
+pub(crate) fn sigmoid_dd<S: Lanes>(v: V<S>, z_hi: F<S>, z_lo: F<S>) -> Scaled<S> {
     let neg = v.lt(z_hi, v.splat(0.0));
     // a = −|z|; below −120, e^a is far under the smallest subnormal.
     let a_hi = v.neg(v.abs(z_hi));
@@ -87,7 +87,7 @@ pub(crate) fn sigmoid_dd<S: Simd>(v: V<S>, z_hi: F<S>, z_lo: F<S>) -> Scaled<S> 
 /// σ(x) from [`sigmoid_dd`], ≤ 1 ulp, subnormal results included: the kernels take it
 /// where |x| > [`SIGMOID_LEAN`].
 #[inline(always)]
-pub(crate) fn sigmoid<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn sigmoid<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     sigmoid_dd(v, x, v.splat(0.0)).value(v)
 }
 
@@ -116,13 +116,13 @@ pub(crate) const SIGMOID_FAR: f32 = 32.0;
 /// `NEAR`: the caller has checked that every lane has |z| ≤ [`SIGMOID_FAR`], so the test
 /// for the `WIDE` form is left out (the same bits: the two forms agree in those lanes).
 #[inline(always)]
-pub(crate) fn sigmoid_lean<S: Simd, const NEAR: bool>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
+pub(crate) fn sigmoid_lean<S: Lanes, const NEAR: bool>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
     lean::<S, NEAR, false, false>(v, z, z, f)
 }
 
 /// [`sigmoid_lean`] of a double-f32 argument `z_hi + z_lo`.
 #[inline(always)]
-pub(crate) fn sigmoid_lean_dd<S: Simd, const NEAR: bool>(
+pub(crate) fn sigmoid_lean_dd<S: Lanes, const NEAR: bool>(
     v: V<S>,
     z_hi: F<S>,
     z_lo: F<S>,
@@ -135,13 +135,13 @@ pub(crate) fn sigmoid_lean_dd<S: Simd, const NEAR: bool>(
 /// [`lean_exp`]'s `TIGHT`): `f·σ(z)` within 1 ulp for an `f` unrelated to `z` (glu), where
 /// the plain form can miss by 1%.
 #[inline(always)]
-pub(crate) fn sigmoid_lean_tight<S: Simd>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
+pub(crate) fn sigmoid_lean_tight<S: Lanes>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
     lean::<S, false, false, true>(v, z, z, f)
 }
 
 /// `z_lo` takes part only where `DD`.
 #[inline(always)]
-fn lean<S: Simd, const NEAR: bool, const DD: bool, const TIGHT: bool>(
+fn lean<S: Lanes, const NEAR: bool, const DD: bool, const TIGHT: bool>(
     v: V<S>,
     z: F<S>,
     z_lo: F<S>,
@@ -158,19 +158,19 @@ fn lean<S: Simd, const NEAR: bool, const DD: bool, const TIGHT: bool>(
 
 /// Whether some lane has |z| > [`SIGMOID_FAR`]: the lean kernels then take their `WIDE` form.
 #[inline(always)]
-pub(crate) fn far<S: Simd>(v: V<S>, z: F<S>) -> bool {
+pub(crate) fn far<S: Lanes>(v: V<S>, z: F<S>) -> bool {
     v.any(v.gt(v.abs(z), v.splat(SIGMOID_FAR)))
 }
 
 /// Whether every lane has |z| ≤ [`SIGMOID_FAR`] (NaN has not): the lean kernels' `NEAR`
 /// promise, which also puts every lane inside [`SIGMOID_LEAN`].
 #[inline(always)]
-pub(crate) fn near<S: Simd>(v: V<S>, z: F<S>) -> bool {
+pub(crate) fn near<S: Lanes>(v: V<S>, z: F<S>) -> bool {
     v.all(v.le(v.abs(z), v.splat(SIGMOID_FAR)))
 }
 
 /// `e^−|z| = 2^n·(p_hi + p_lo)` and what the lean kernels build on it.
-pub(crate) struct LeanExp<S: Simd> {
+pub(crate) struct LeanExp<S: Lanes> {
     /// z < 0.
     pub neg: M<S>,
     pub p_hi: F<S>,
@@ -195,7 +195,7 @@ pub(crate) struct LeanExp<S: Simd> {
 /// `TIGHT` keeps the rounding of the polynomial's sum out of `p` (2^-28 of it instead of
 /// 2^-25, for two more operations).
 #[inline(always)]
-pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool, const TIGHT: bool>(
+pub(crate) fn lean_exp<S: Lanes, const WIDE: bool, const DD: bool, const TIGHT: bool>(
     v: V<S>,
     z: F<S>,
     z_lo: F<S>,
@@ -239,7 +239,7 @@ pub(crate) fn lean_exp<S: Simd, const WIDE: bool, const DD: bool, const TIGHT: b
 
 /// `f·σ(z)` from [`lean_exp`]: `σ(−|z|) = p/D` with `D = 2^−n + p`, `1/D = 2^n·(1 − σ)`.
 #[inline(always)]
-fn sigmoid_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
+fn sigmoid_tail<S: Lanes>(v: V<S>, e: LeanExp<S>) -> F<S> {
     // Fast2Sum holds: 2^−n ≥ 1 and p.hi < 2 share 1's exponent at most.
     let (d_hi, d_lo) = v.fast_two_sum(e.s_inv, e.p_hi);
     let d = Dd::new(d_hi, v.add(d_lo, e.p_lo));
@@ -252,7 +252,7 @@ fn sigmoid_tail<S: Simd>(v: V<S>, e: LeanExp<S>) -> F<S> {
 /// `quo = A.hi/D.hi` (`R ≤ 1/2` where z ≥ 0) and `inv_d ≈ 2^B/D` to a few bits: the
 /// correction `m/D`, `m = A − quo·D`, is exact but for that product.
 #[inline(always)]
-pub(crate) fn ratio_tail<S: Simd>(
+pub(crate) fn ratio_tail<S: Lanes>(
     v: V<S>,
     e: &LeanExp<S>,
     a: Dd<S>,
@@ -278,7 +278,7 @@ pub(crate) fn ratio_tail<S: Simd>(
 /// `A − quo·D` for double-f32 `A` and `D`: exact but for the product `quo·D.lo` (the
 /// remainder of `quo = A.hi/D.hi` is exact, an fma).
 #[inline(always)]
-pub(crate) fn remainder<S: Simd>(v: V<S>, a: Dd<S>, d: Dd<S>, quo: F<S>) -> F<S> {
+pub(crate) fn remainder<S: Lanes>(v: V<S>, a: Dd<S>, d: Dd<S>, quo: F<S>) -> F<S> {
     let rem = v.fnma(quo, d.hi, a.hi);
     v.add(rem, v.fnma(quo, d.lo, a.lo))
 }

@@ -3,8 +3,8 @@
 
 use super::Dd;
 use super::sigmoid::{SIGMOID_FAR, lean_exp, remainder};
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 /// The domain of [`log1p_exp_neg_lean`]. No intermediate is subnormal there (`s³`, below
 /// 2^-126 past |x| ≈ 28, appears only inside an fma): subnormals cost microcode assists on
@@ -31,7 +31,7 @@ pub(crate) const ATANH_T: [f32; 5] = [
 /// remainder times `1/D = 2^{n−1}·(1 − s)` (as in σ), and `2·atanh(s) = 2s + 2s³·T(s²)`,
 /// where the second term is below 4% of the first.
 #[inline(always)]
-pub(crate) fn log1p_exp_neg_lean<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
+pub(crate) fn log1p_exp_neg_lean<S: Lanes>(v: V<S>, x: F<S>) -> Dd<S> {
     let e = lean_exp::<S, false, false, false>(v, x, x, x);
     let half = v.splat(0.5);
     // Fast2Sum holds: 2^{1−n} ≥ 2 > p.hi.

@@ -1,8 +1,8 @@
 //! tanh: an odd polynomial near 0, `1 − 2/(e^{2|x|} + 1)` elsewhere.
 
 use super::exp::exp;
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 /// (tanh(x) − x)/x³ as a polynomial in x², on |x| ≤ 0.55; relative error 6e-8.
 pub(crate) const TANH_P: [f32; 5] = [
@@ -17,7 +17,7 @@ pub(crate) const TANH_SMALL: f32 = 0.55;
 
 /// tanh(x), ≤ 2 ulp.
 #[inline(always)]
-pub(crate) fn tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+pub(crate) fn tanh<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let a = v.abs(x);
     let x2 = v.mul(x, x);
     let small = v.fma(v.mul(x, x2), v.poly(x2, &TANH_P), x);

@@ -9,8 +9,8 @@ use crate::math::sigmoid::{
 };
 use crate::math::softplus::{SOFTPLUS_LEAN, log1p_exp_neg_lean};
 use crate::math::{Dd, erf, tanh};
+use crate::simd::Lanes;
 use crate::simd::{F, V};
-use pulp::Simd;
 
 /// Defines a kernel struct with f32 parameters and its per-vector body.
 ///
@@ -25,7 +25,7 @@ macro_rules! kernel {
         impl Kernel for $name {
             #[inline(always)]
             #[allow(unused_variables)]
-            fn apply<S: Simd>(self, $v: V<S>, $x: F<S>) -> F<S> {
+            fn apply<S: Lanes>(self, $v: V<S>, $x: F<S>) -> F<S> {
                 let $name { $($field),* } = self;
                 $body
             }
@@ -38,7 +38,7 @@ macro_rules! kernel {
         impl Kernel for $name {
             #[inline(always)]
             #[allow(unused_variables)]
-            fn apply<S: Simd>(self, $v: V<S>, $x: F<S>) -> F<S> {
+            fn apply<S: Lanes>(self, $v: V<S>, $x: F<S>) -> F<S> {
                 let $name { $($field),* } = self;
                 canonical_nan($v, $body)
             }
@@ -50,24 +50,24 @@ const INF: f32 = f32::INFINITY;
 
 /// One NaN for every instruction set (payload propagation differs between them).
 #[inline(always)]
-fn canonical_nan<S: Simd>(v: V<S>, y: F<S>) -> F<S> {
+fn canonical_nan<S: Lanes>(v: V<S>, y: F<S>) -> F<S> {
     v.sel(v.eq(y, y), y, v.splat(f32::NAN))
 }
 
 #[inline(always)]
-fn relu<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+fn relu<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     v.sel(v.le(x, v.splat(0.0)), v.splat(0.0), x)
 }
 
 /// −inf → NaN, the convention of every `x·f(x)` activation (−inf·0).
 #[inline(always)]
-fn neg_inf_nan<S: Simd>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
+fn neg_inf_nan<S: Lanes>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
     v.sel(v.eq(x, v.splat(-INF)), v.splat(f32::NAN), y)
 }
 
 /// `c·y` for a constant `c = hi + lo` that f32 cannot hold, rounded once.
 #[inline(always)]
-fn mul_const<S: Simd>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
+fn mul_const<S: Lanes>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
     let p = v.mul(y, v.splat(hi));
     let r = v.fma(y, v.splat(hi), v.mul(y, v.splat(lo)));
     // y = ±inf gives ±inf (the correction term would turn it into NaN); a finite y whose
@@ -389,7 +389,7 @@ kernel!(Erfc {} | v, x | erf::erfc(v, x));
 pub(crate) struct Identity {}
 impl Kernel for Identity {
     #[inline(always)]
-    fn apply<S: Simd>(self, _v: V<S>, x: F<S>) -> F<S> {
+    fn apply<S: Lanes>(self, _v: V<S>, x: F<S>) -> F<S> {
         x
     }
 }
@@ -399,7 +399,7 @@ impl Kernel for Identity {
 pub(crate) struct Prelu;
 impl Kernel2 for Prelu {
     #[inline(always)]
-    fn apply<S: Simd>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S> {
+    fn apply<S: Lanes>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S> {
         let y = v.sel(v.ge(x, v.splat(0.0)), x, v.mul(x, a));
         // One NaN for every machine, as in `kernel!` (−inf·0 gives −NaN on x86, +NaN on Arm).
         v.sel(v.eq(y, y), y, v.splat(f32::NAN))
@@ -419,7 +419,7 @@ pub(crate) const GELU_TANH_C: (f32, f32) = (0.044_715, 1.546_144_4e-9);
 
 /// Knuth's TwoSum: `(s, e)` with `s + e == a + b` exactly, for any order of magnitude.
 #[inline(always)]
-fn two_sum<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
+fn two_sum<S: Lanes>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
     let s = v.add(a, b);
     let bb = v.sub(s, a);
     let e = v.add(v.sub(a, v.sub(s, bb)), v.sub(b, bb));
@@ -432,7 +432,7 @@ fn two_sum<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
 /// rounding only where `(hi + lo)/6` is within a tiny fraction of an ulp of a midpoint (about
 /// 0.1% of hard_sigmoid's inputs, all within 0.51 ulp).
 #[inline(always)]
-fn div6<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> F<S> {
+fn div6<S: Lanes>(v: V<S>, hi: F<S>, lo: F<S>) -> F<S> {
     let q = v.mul(hi, v.splat(1.0 / 6.0));
     let r = v.add(v.fnma(q, v.splat(6.0), hi), lo);
     v.fma(r, v.splat(1.0 / 6.0), q)
@@ -440,7 +440,7 @@ fn div6<S: Simd>(v: V<S>, hi: F<S>, lo: F<S>) -> F<S> {
 
 /// softplus(x) = max(x, 0) + log1p(e^{−|x|}) for |x| ≤ [`SOFTPLUS_LEAN`], rounded once.
 #[inline(always)]
-fn softplus_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+fn softplus_lean<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let l = log1p_exp_neg_lean(v, x);
     let (h, e) = two_sum(v, relu(v, x), l.hi);
     v.add(h, v.add(e, l.lo))
@@ -448,7 +448,7 @@ fn softplus_lean<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 
 /// softplus(x) = max(x, 0) + log1p(e^{−|x|}), for any x.
 #[inline(always)]
-fn softplus<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+fn softplus<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let (p, red) = exp_neg_abs(v, x);
     let l = log1p_parts(v, unscale(v, p, red));
     // max(x, 0) + l.hi + l.lo, rounded once (x = ±inf and NaN pass through the sum).
@@ -460,7 +460,7 @@ fn softplus<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 /// z = 2·√(2/π)·x·(1 + 0.044715·x²) in double-f32, so that gelu_tanh(x) = x·σ(z). Finite
 /// for |x| ≤ 16.
 #[inline(always)]
-fn gelu_tanh_z<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
+fn gelu_tanh_z<S: Lanes>(v: V<S>, x: F<S>) -> Dd<S> {
     let (q_hi, q_lo) = v.two_prod(x, x);
     let (m_hi, m_lo) = v.two_prod(q_hi, v.splat(GELU_TANH_C.0));
     let m_lo = v.fma(
@@ -477,7 +477,7 @@ fn gelu_tanh_z<S: Simd>(v: V<S>, x: F<S>) -> Dd<S> {
 
 /// gelu_tanh(x) = x·σ(z) for any x, through [`sigmoid_dd`].
 #[inline(always)]
-fn gelu_tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+fn gelu_tanh<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     // Beyond |x| = 16 the result is x (or −0): clamp so x³ stays finite.
     let big = v.gt(v.abs(x), v.splat(16.0));
     let xc = v.sel(big, v.copysign(v.splat(16.0), x), x);
@@ -490,7 +490,7 @@ fn gelu_tanh<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 /// mish(x) = x·tanh(softplus(x)) = x·E(E + 2)/(E(E + 2) + 2) with E = e^x, rewritten in
 /// e = e^{−|x|} so nothing overflows; the x < 0 branch keeps the 2^n of e apart.
 #[inline(always)]
-fn mish<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+fn mish<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let (p, red) = exp_neg_abs(v, x);
     let e = unscale(v, p, red);
     let two = v.splat(2.0);
@@ -533,7 +533,7 @@ fn mish<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
 
 /// log1mexp(x) = log(1 − e^{−x}).
 #[inline(always)]
-fn log1mexp<S: Simd>(v: V<S>, x: F<S>) -> F<S> {
+fn log1mexp<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     // e^{−x} in double-f32 makes 1 − e^{−x} exact enough down to x ≈ 1e-3 (Sterbenz).
     let (p, red) = exp_neg_abs(v, x);
     let e = unscale(v, p, red);

@@ -376,6 +376,12 @@ pub(crate) trait Pass<S: Simd, const K: usize, const N: usize> {
     const SLOT_MAJOR: bool = N > 0;
     /// `K` vectors computed from one slot, independently of the other slots.
     fn term(&mut self, v: V<S>, s: Slot) -> [F<S>; K];
+    /// The terms of two whole slots; a pass whose term is a long chain may compute them side
+    /// by side as a [`crate::simd::Pair`].
+    #[inline(always)]
+    fn term2(&mut self, v: V<S>, s: [Slot; 2]) -> [[F<S>; K]; 2] {
+        [self.term(v, s[0]), self.term(v, s[1])]
+    }
     /// Adds the terms of a slot into that slot's state (called in row order).
     fn fold(&self, v: V<S>, st: &mut [F<S>; N], t: [F<S>; K]);
     /// Called on a slot's state after chunk `c` of that slot is folded.
@@ -479,10 +485,19 @@ pub(crate) fn walk<S: Simd, W: Walk, const K: usize, const N: usize, P: Pass<S, 
     let mut c = 0;
     // Full chunks, in blocks: every slot is a whole vector (n is a constant here).
     while c + per <= full {
-        for b in 0..per {
-            for g in 0..slots {
-                buf[b * slots + g] = p.term(v, w.full::<S>(c + b, g));
-            }
+        // The block's slots in order (chunk after chunk), two at a time (no closure: it
+        // would not inherit the target features).
+        let count = per * slots;
+        for i in (0..count & !1).step_by(2) {
+            let (s0, s1) = (
+                w.full::<S>(c + i / slots, i % slots),
+                w.full::<S>(c + (i + 1) / slots, (i + 1) % slots),
+            );
+            [buf[i], buf[i + 1]] = p.term2(v, [s0, s1]);
+        }
+        if count % 2 == 1 {
+            let i = count - 1;
+            buf[i] = p.term(v, w.full::<S>(c + i / slots, i % slots));
         }
         p.fold_block(v, &mut st[..slots], &buf[..per * slots], slots, c);
         c += per;

@@ -13,7 +13,7 @@
 pub(crate) const RENORM_CHUNKS: usize = 4;
 
 use super::layout::VLANES;
-use crate::simd::{F, V};
+use crate::simd::{F, Lanes, V};
 use pulp::Simd;
 
 /// Additions issued on the multiply-add units: `fma(a, 1, b)` rounds exactly as `a + b`
@@ -70,7 +70,7 @@ impl<S: Simd> FmaAdd<S> {
 
 /// Knuth's TwoSum: `s + e == a + b` exactly, for any magnitudes.
 #[inline(always)]
-pub(crate) fn two_sum<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
+pub(crate) fn two_sum<S: Lanes>(v: V<S>, a: F<S>, b: F<S>) -> (F<S>, F<S>) {
     let s = v.add(a, b);
     let bb = v.sub(s, a);
     let e = v.add(v.sub(a, v.sub(s, bb)), v.sub(b, bb));

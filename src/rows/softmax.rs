@@ -30,7 +30,7 @@ use crate::math::Dd;
 use crate::math::exp::{EXP_UNDERFLOW, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_reduced, reduce, scale};
 use crate::math::log::log_core_dd;
 use crate::math::sigmoid::recip_dd;
-use crate::simd::{F, M, V};
+use crate::simd::{F, Lanes, M, Pair, V, pairs};
 use pulp::Simd;
 
 const NEG_INF: f32 = f32::NEG_INFINITY;
@@ -264,7 +264,7 @@ impl<'a, T: Element> Src<'a, T> {
     /// below e^-104 (and for the −inf of masked-out lanes and padding). A vector with no
     /// such lane skips the selects that serve them (same bits).
     #[inline(always)]
-    fn exp_shifted<S: Simd>(self, v: V<S>, x: F<S>, neg_m: F<S>) -> F<S> {
+    fn exp_shifted<S: Lanes>(self, v: V<S>, x: F<S>, neg_m: F<S>) -> F<S> {
         let zero = v.splat(0.0);
         let (d, d_lo) = two_sum(v, x, neg_m);
         let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
@@ -283,7 +283,7 @@ impl<'a, T: Element> Src<'a, T> {
     /// the rounding of `r`, 0.06 for the polynomial, 1 for the final rounding); 0 where
     /// `x < m − 104` (below e^-104 of the maximum, and the −inf of masked-out lanes).
     #[inline(always)]
-    fn exp_pow2<S: Simd>(self, v: V<S>, x: F<S>, m: F<S>, k: F<S>) -> F<S> {
+    fn exp_pow2<S: Lanes>(self, v: V<S>, x: F<S>, m: F<S>, k: F<S>) -> F<S> {
         let deep = v.lt(x, v.add(m, v.splat(EXP_UNDERFLOW)));
         let x = if v.any(deep) { v.sel(deep, m, x) } else { x };
         let red = reduce(v, x);
@@ -393,12 +393,7 @@ impl<T: Element> Keep<'_, T> {
 impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T, PLAIN> {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
-        let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        if self.ahead > 0 {
-            for p in self.next.into_iter().flatten() {
-                prefetch(p, s.off + self.ahead);
-            }
-        }
+        self.fetch_ahead(s);
         let x = self.src.load_x::<_, PLAIN>(self.io, s);
         let e = match self.shift {
             Shift::Exact { m } => self.src.exp_shifted(v, x, v.neg(m)),
@@ -409,22 +404,35 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_
                 self.src.exp_shifted(v, x, v.neg(m)),
             ),
         };
-        self.keep.store(self.io, s, e);
-        match self.src.b::<PLAIN>() {
-            Some(b) => [
-                v.sel(
-                    self.src.valid::<_, PLAIN>(self.io, s),
-                    v.mul(load(self.io, b, s, 0.0), e),
-                    zero,
-                ),
-                zero,
-            ],
-            None if self.count => {
-                let top = v.eq(x, self.shift.max());
-                [v.sel(top, zero, e), v.sel(top, one, zero)]
-            }
-            None => [e, zero],
+        self.finish(v, s, x, e)
+    }
+    /// Where [`pairs`] says so, the two slots' exponentials side by side as a [`Pair`]
+    /// (the same bits as [`ExpPass::term`]).
+    #[inline(always)]
+    fn term2(&mut self, v: V<IO::S>, s: [Slot; 2]) -> [[F<IO::S>; 2]; 2] {
+        if !pairs::<IO::S>() {
+            return [self.term(v, s[0]), self.term(v, s[1])];
         }
+        self.fetch_ahead(s[0]);
+        self.fetch_ahead(s[1]);
+        let x = [
+            self.src.load_x::<_, PLAIN>(self.io, s[0]),
+            self.src.load_x::<_, PLAIN>(self.io, s[1]),
+        ];
+        let w = V(Pair(v.0));
+        let e = match self.shift {
+            Shift::Exact { m } => self.src.exp_shifted(w, x, w.neg([m, m])),
+            Shift::Pow2 { m, k } => self.src.exp_pow2(w, x, [m, m], [k, k]),
+            Shift::Mixed { m, k, pow2 } => w.sel(
+                [pow2, pow2],
+                self.src.exp_pow2(w, x, [m, m], [k, k]),
+                self.src.exp_shifted(w, x, w.neg([m, m])),
+            ),
+        };
+        [
+            self.finish(v, s[0], x[0], e[0]),
+            self.finish(v, s[1], x[1], e[1]),
+        ]
     }
     #[inline(always)]
     fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 3], [t, k]: [F<IO::S>; 2]) {
@@ -441,6 +449,41 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_
     fn end_chunk(&self, v: V<IO::S>, c: usize, st: &mut [F<IO::S>; 3]) {
         if c % RENORM_CHUNKS == RENORM_CHUNKS - 1 {
             (st[0], st[1]) = renorm(v, st[0], st[1]);
+        }
+    }
+}
+
+impl<IO: Io, T: Element, const PLAIN: bool> ExpPass<'_, '_, IO, T, PLAIN> {
+    /// Fetches the next row's elements of slot `s` ahead of their use, when `ahead` says so.
+    #[inline(always)]
+    fn fetch_ahead(&self, s: Slot) {
+        if self.ahead > 0 {
+            for p in self.next.into_iter().flatten() {
+                prefetch(p, s.off + self.ahead);
+            }
+        }
+    }
+
+    /// Keeps `e = e^{x−shift}` of slot `s` where softmax needs it, and returns the slot's
+    /// terms `[t, k]`.
+    #[inline(always)]
+    fn finish(&mut self, v: V<IO::S>, s: Slot, x: F<IO::S>, e: F<IO::S>) -> [F<IO::S>; 2] {
+        let (zero, one) = (v.splat(0.0), v.splat(1.0));
+        self.keep.store(self.io, s, e);
+        match self.src.b::<PLAIN>() {
+            Some(b) => [
+                v.sel(
+                    self.src.valid::<_, PLAIN>(self.io, s),
+                    v.mul(load(self.io, b, s, 0.0), e),
+                    zero,
+                ),
+                zero,
+            ],
+            None if self.count => {
+                let top = v.eq(x, self.shift.max());
+                [v.sel(top, zero, e), v.sel(top, one, zero)]
+            }
+            None => [e, zero],
         }
     }
 }
