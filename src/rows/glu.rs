@@ -4,7 +4,7 @@ use super::layout::{Axis, PREFETCH_MIN_BYTES, Slot, check_arg, load, prefetch, s
 use crate::convert::{Io, WithIo, dispatch};
 use crate::dtype::Element;
 use crate::math::sigmoid::{SIGMOID_LEAN, sigmoid_dd, sigmoid_lean_tight};
-use crate::simd::{F, V};
+use crate::simd::{F, Lanes, Pair, V, pairs};
 use pulp::Simd;
 
 /// The values `a` that [`sigmoid_lean_tight`] may scale: from `2^-60` (with `|b| ≤ 87`, every
@@ -18,7 +18,7 @@ const LEAN_A: (f32, f32) = (
 /// `a` is 0 or within [`LEAN_A`], the full-range one in the other lanes (chosen per lane,
 /// so the bits do not depend on the vector width).
 #[inline(always)]
-fn glu_lane<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> F<S> {
+fn glu_lane<S: Lanes>(v: V<S>, a: F<S>, b: F<S>) -> F<S> {
     let (zero, abs_a) = (v.splat(0.0), v.abs(a));
     let a_zero = v.eq(a, zero);
     let a_fits = v.and_m(
@@ -57,19 +57,40 @@ impl<T: Element> WithIo for Glu<'_, T> {
         let ahead = size_of_val(self.x) >= PREFETCH_MIN_BYTES;
         for (xb, ob) in self.x.chunks_exact(2 * h).zip(self.out.chunks_exact_mut(h)) {
             let (a, b) = xb.split_at(h);
-            for off in (0..h).step_by(lanes) {
+            // Where `pairs` says so, two whole vectors at a time as a `Pair` (same bits).
+            let step = if pairs::<IO::S>() { 2 * lanes } else { lanes };
+            let mut off = 0;
+            while off < h {
                 if ahead {
-                    prefetch(a.as_ptr(), off + 2 * h);
-                    prefetch(b.as_ptr(), off + 2 * h);
-                    prefetch(ob.as_ptr(), off + h);
+                    for at in (off..off + step).step_by(lanes) {
+                        prefetch(a.as_ptr(), at + 2 * h);
+                        prefetch(b.as_ptr(), at + 2 * h);
+                        prefetch(ob.as_ptr(), at + h);
+                    }
                 }
                 let s = Slot {
                     off,
                     n: (h - off).min(lanes),
                     j: 0,
                 };
-                let y = glu_lane(v, load(io, a, s, 0.0), load(io, b, s, 0.0));
-                store(io, ob, s, y);
+                if step > lanes && off + step <= h {
+                    let s1 = Slot {
+                        off: off + lanes,
+                        ..s
+                    };
+                    let (a2, b2) = (
+                        [load(io, a, s, 0.0), load(io, a, s1, 0.0)],
+                        [load(io, b, s, 0.0), load(io, b, s1, 0.0)],
+                    );
+                    let [y0, y1] = glu_lane(V(Pair(io.simd())), a2, b2);
+                    store(io, ob, s, y0);
+                    store(io, ob, s1, y1);
+                    off += step;
+                } else {
+                    let y = glu_lane(v, load(io, a, s, 0.0), load(io, b, s, 0.0));
+                    store(io, ob, s, y);
+                    off += lanes;
+                }
             }
         }
     }
