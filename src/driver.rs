@@ -2,7 +2,7 @@
 //! out of place, on the active instruction set. f32 slices run here; f16/bf16 slices go to
 //! [`crate::convert`], which widens, runs the same kernel and rounds once.
 
-use crate::convert::{self, Bf16Bits, F16Bits};
+use crate::convert::{self, Bf16Bits, F16Bits, Keys, Select};
 use crate::dtype::{Dtype, Element};
 use crate::isa::dispatch;
 use crate::lut;
@@ -68,6 +68,12 @@ const fn half_exact(name: &str) -> bool {
 /// An elementwise function on one vector of lanes.
 pub(crate) trait Kernel: Copy {
     fn apply<S: Lanes>(self, v: V<S>, x: F<S>) -> F<S>;
+    /// The kernel as a [`Select`] when all it does is pick between its input and constants
+    /// by comparisons (the same function, NaN lanes included): its f16 and bf16 forms then
+    /// run on 16-bit lanes without converting ([`convert::select`]).
+    fn select(self) -> Option<Select> {
+        None
+    }
 }
 
 /// An elementwise function of two inputs (e.g. PReLU's per-channel slope).
@@ -222,14 +228,18 @@ pub(crate) fn map<T: Element, K: Kernel, const R: u32, const L: bool>(
 }
 
 /// A half-format `map`: from the function's lookup table when `L` and the table exists or
-/// has now been earned (see [`crate::lut`]), else the kernel.
-fn map_half<K: Kernel, H: convert::Format<Elem = u16>, const R: u32, const L: bool>(
+/// has now been earned (see [`crate::lut`]), on 16-bit lanes when the kernel is a
+/// [`Select`], else the kernel.
+fn map_half<K: Kernel, H: Keys, const R: u32, const L: bool>(
     op: &Exact,
     k: K,
     dtype: Dtype,
     x: &[u16],
     out: &mut [u16],
 ) {
+    if k.select().is_some() {
+        return convert::select::<K, H>(k, x, out);
+    }
     let kernel = |x: &[u16], out: &mut [u16]| convert::map::<K, H, R>(op, k, x, out);
     let table = if L {
         lut::table_for(op.name, op.params, dtype, x.len(), |t| {
@@ -246,12 +256,15 @@ fn map_half<K: Kernel, H: convert::Format<Elem = u16>, const R: u32, const L: bo
 }
 
 /// The in-place form of [`map_half`].
-fn map_half_inplace<K: Kernel, H: convert::Format<Elem = u16>, const R: u32, const L: bool>(
+fn map_half_inplace<K: Kernel, H: Keys, const R: u32, const L: bool>(
     op: &Exact,
     k: K,
     dtype: Dtype,
     x: &mut [u16],
 ) {
+    if k.select().is_some() {
+        return convert::select_inplace::<K, H>(k, x);
+    }
     let kernel = |x: &mut [u16]| convert::map_inplace::<K, H, R>(op, k, x);
     let table = if L {
         lut::table_for(op.name, op.params, dtype, x.len(), kernel)

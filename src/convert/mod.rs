@@ -16,11 +16,13 @@
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
 mod map;
+mod select;
 pub(crate) mod soft;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
 pub(crate) use map::{convert, map, map_inplace, map2};
+pub(crate) use select::{Keys, Pick, Select, Side, select, select_inplace};
 
 use crate::isa::{Isa, active_isa};
 use crate::simd::{F, M, U, V};
@@ -61,7 +63,20 @@ pub(crate) trait Io: Copy {
     fn narrow_f16(self, y: F<Self::S>, out: &mut [u16]) {
         self.pack(soft::narrow_f16(V(self.simd()), y), out)
     }
+    /// The 16-bit lanes of `t` where `m`, of `f` elsewhere. Bitwise here, for instruction
+    /// sets whose masks are full lanes (a mismatch fails to compile); the scalar level and
+    /// AVX-512 (bit masks) override it.
+    #[inline(always)]
+    fn blend16(self, m: M16<Self::S>, t: U16<Self::S>, f: U16<Self::S>) -> U16<Self::S> {
+        let s = self.simd();
+        let m = s.transmute_u16s_m16s(m);
+        s.xor_u16s(f, s.and_u16s(m, s.xor_u16s(t, f)))
+    }
 }
+
+/// 16-bit lanes, and their masks.
+type U16<S> = <S as Simd>::u16s;
+type M16<S> = <S as Simd>::m16s;
 
 /// The scalar level: one lane, the portable conversions.
 impl Io for pulp::Scalar {
@@ -77,6 +92,10 @@ impl Io for pulp::Scalar {
     #[inline(always)]
     fn pack(self, y: u32, out: &mut [u16]) {
         out[0] = y as u16;
+    }
+    #[inline(always)]
+    fn blend16(self, m: bool, t: u16, f: u16) -> u16 {
+        if m { t } else { f }
     }
 }
 

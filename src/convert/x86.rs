@@ -41,6 +41,11 @@ impl Io for V3 {
         let p: [u16; 16] = cast(p);
         out[..8].copy_from_slice(&p[..8]);
     }
+    #[inline(always)]
+    fn blend16(self, m: pulp::m16x16, t: pulp::u16x16, f: pulp::u16x16) -> pulp::u16x16 {
+        // A true lane's mask is all ones in both its bytes.
+        cast(self.avx2._mm256_blendv_epi8(cast(f), cast(t), cast(m)))
+    }
 }
 
 pulp::simd_type!({
@@ -94,6 +99,10 @@ impl Io for V3F16c {
         self.simd().pack(y, out)
     }
     #[inline(always)]
+    fn blend16(self, m: pulp::m16x16, t: pulp::u16x16, f: pulp::u16x16) -> pulp::u16x16 {
+        self.simd().blend16(m, t, f)
+    }
+    #[inline(always)]
     fn widen_f16(self, x: &[u16]) -> F<V3> {
         let h: __m128i = cast(head::<8>(x));
         // SAFETY: a `V3F16c` token exists only where pulp detected F16C (and the V3 features)
@@ -122,6 +131,10 @@ impl Io for V4 {
     fn pack(self, y: U<V4>, out: &mut [u16]) {
         let p: [u16; 16] = cast(self.avx512f._mm512_cvtepi32_epi16(cast(y)));
         out[..16].copy_from_slice(&p);
+    }
+    #[inline(always)]
+    fn blend16(self, m: pulp::b32, t: pulp::u16x32, f: pulp::u16x32) -> pulp::u16x32 {
+        cast(self.avx512bw._mm512_mask_blend_epi16(m.0, cast(f), cast(t)))
     }
     #[inline(always)]
     fn widen_f16(self, x: &[u16]) -> F<V4> {

@@ -1,5 +1,6 @@
 //! One kernel per elementwise function, each a small struct holding its parameters.
 
+use crate::convert::{Pick, Select, Side};
 use crate::driver::{Kernel, Kernel2};
 use crate::math::exp::{exp_neg_abs, exp_plain, exp_special, expm1, unscale};
 use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
@@ -19,7 +20,8 @@ use crate::simd::{F, V};
 /// select, or carry one NaN operand through each operation, whose NaN is the input's on
 /// every instruction set.
 macro_rules! kernel {
-    (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
+    (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr,
+        select: $select:expr) => {
         #[derive(Clone, Copy, Debug)]
         pub(crate) struct $name { $(pub $field: f32),* }
         impl Kernel for $name {
@@ -29,7 +31,16 @@ macro_rules! kernel {
                 let $name { $($field),* } = self;
                 $body
             }
+            #[inline(always)]
+            #[allow(unused_variables)]
+            fn select(self) -> Option<Select> {
+                let $name { $($field),* } = self;
+                $select
+            }
         }
+    };
+    (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
+        kernel!(@plain $name { $($field),* } |$v, $x| $body, select: None);
     };
     ($(#[$m:meta])* $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
         $(#[$m])*
@@ -75,13 +86,25 @@ fn mul_const<S: Lanes>(v: V<S>, y: F<S>, hi: f32, lo: f32) -> F<S> {
     v.sel(v.eq(v.abs(y), v.splat(INF)), p, r)
 }
 
-kernel!(@plain Relu {} | v, x | relu(v, x));
+kernel!(@plain Relu {} | v, x | relu(v, x), select: Some(Select {
+    rest: Pick::Input,
+    rules: [Some((Side::Le(0.0), Pick::Value(0.0))), None],
+    nan: Pick::Input,
+}));
 kernel!(
     @plain Relu6 {} | v,
     x | {
         let y = relu(v, x);
         v.sel(v.gt(y, v.splat(6.0)), v.splat(6.0), y)
-    }
+    },
+    select: Some(Select {
+        rest: Pick::Input,
+        rules: [
+            Some((Side::Le(0.0), Pick::Value(0.0))),
+            Some((Side::Gt(6.0), Pick::Value(6.0))),
+        ],
+        nan: Pick::Input,
+    })
 );
 kernel!(
     @plain Relu2 {} | v,
@@ -296,11 +319,29 @@ kernel!(
     x | {
         let y = v.sel(v.lt(x, v.splat(min)), v.splat(min), x);
         v.sel(v.gt(y, v.splat(max)), v.splat(max), y)
-    }
+    },
+    // Below min, y = min, which the second select compares with max.
+    select: Some(Select {
+        rest: Pick::Input,
+        rules: [
+            Some((Side::Gt(max), Pick::Value(max))),
+            Some((Side::Lt(min), Pick::Value(if min > max { max } else { min }))),
+        ],
+        nan: Pick::Input,
+    })
 );
 kernel!(
     @plain HardShrink { lambda } | v,
-    x | v.sel(v.gt(v.abs(x), v.splat(lambda)), x, v.splat(0.0))
+    x | v.sel(v.gt(v.abs(x), v.splat(lambda)), x, v.splat(0.0)),
+    // |x| > λ is x > λ or x < −λ (negation is exact); no side holds for NaN.
+    select: Some(Select {
+        rest: Pick::Value(0.0),
+        rules: [
+            Some((Side::Gt(lambda), Pick::Input)),
+            Some((Side::Lt(-lambda), Pick::Input)),
+        ],
+        nan: Pick::Value(0.0),
+    })
 );
 kernel!(
     @plain SoftShrink { lambda } | v,
@@ -312,7 +353,12 @@ kernel!(
 );
 kernel!(
     @plain Step { threshold } | v,
-    x | v.sel(v.ge(x, v.splat(threshold)), v.splat(1.0), v.splat(0.0))
+    x | v.sel(v.ge(x, v.splat(threshold)), v.splat(1.0), v.splat(0.0)),
+    select: Some(Select {
+        rest: Pick::Value(0.0),
+        rules: [Some((Side::Ge(threshold), Pick::Value(1.0))), None],
+        nan: Pick::Value(0.0),
+    })
 );
 kernel!(
     // NaN: as hard_sigmoid's, x's own.
@@ -391,6 +437,10 @@ impl Kernel for Identity {
     #[inline(always)]
     fn apply<S: Lanes>(self, _v: V<S>, x: F<S>) -> F<S> {
         x
+    }
+    #[inline(always)]
+    fn select(self) -> Option<Select> {
+        Some(Select::IDENTITY)
     }
 }
 

@@ -1,0 +1,451 @@
+//! Select-only functions on half bits: relu, relu6, hard_tanh, hard_shrink, step and identity
+//! return, for every input, either the input itself or a constant, chosen by comparing the
+//! input with constants. On f16 and bf16 that needs no conversion: the comparisons run on
+//! 16-bit keys ordered like the values, two (AVX2) to four times more lanes per register
+//! than the f32 kernel, and the results are the bits the widen–kernel–narrow path gives
+//! (NaN inputs quieted, constants rounded once to the format).
+//!
+//! A kernel describes itself as a [`Select`] (see [`crate::driver::Kernel::select`]); the
+//! format's [`Plan`] turns each comparison into a key threshold once per call.
+
+use super::{Format, Io, MAX_LANES, WithIo, dispatch};
+use crate::driver::Kernel;
+use pulp::Simd;
+
+/// What a [`Select`] returns for an input: the input itself (a NaN quieted, as the widening
+/// does), or a constant (rounded to the format).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Pick {
+    Input,
+    Value(f32),
+}
+
+/// The inputs `x` with `x < c`, `x ≤ c`, `x > c` or `x ≥ c` for a constant `c`: no NaN
+/// input, and no input at all when `c` is NaN (IEEE comparisons).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Side {
+    Lt(f32),
+    Le(f32),
+    Gt(f32),
+    Ge(f32),
+}
+
+/// A select-only function: every non-NaN input gets `rest`, then each rule in order
+/// overrides it on its side (a later rule wins); NaN inputs get `nan`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Select {
+    pub rest: Pick,
+    pub rules: [Option<(Side, Pick)>; 2],
+    pub nan: Pick,
+}
+
+impl Select {
+    /// The function `x ↦ x`.
+    pub(crate) const IDENTITY: Select = Select {
+        rest: Pick::Input,
+        rules: [None, None],
+        nan: Pick::Input,
+    };
+
+    /// The function at one f32 input, as the kernel computes it there (the tests' model).
+    #[cfg(test)]
+    fn at(&self, x: f32) -> f32 {
+        let pick = |p: Pick| match p {
+            Pick::Input => x,
+            Pick::Value(c) => c,
+        };
+        if x.is_nan() {
+            return pick(self.nan);
+        }
+        let mut y = pick(self.rest);
+        for (side, p) in self.rules.iter().flatten() {
+            let holds = match *side {
+                Side::Lt(c) => x < c,
+                Side::Le(c) => x <= c,
+                Side::Gt(c) => x > c,
+                Side::Ge(c) => x >= c,
+            };
+            if holds {
+                y = pick(*p);
+            }
+        }
+        y
+    }
+}
+
+/// A half format as 16-bit keys: `key(h)` is `h` for a positive sign and `h` with its 15 low
+/// bits flipped for a negative one, so that signed key order is value order (−0 just below
+/// +0, NaNs beyond the infinities).
+pub(crate) trait Keys: Format<Elem = u16> {
+    /// The bits of +inf.
+    const INF: u16;
+    /// The quiet bit of a NaN.
+    const QUIET: u16;
+    /// One f32 rounded to the format as its stores round.
+    fn narrow(y: f32) -> u16;
+}
+
+impl Keys for super::F16Bits {
+    const INF: u16 = 0x7c00;
+    const QUIET: u16 = 0x0200;
+    fn narrow(y: f32) -> u16 {
+        Self::narrow_one(y)
+    }
+}
+
+impl Keys for super::Bf16Bits {
+    const INF: u16 = 0x7f80;
+    const QUIET: u16 = 0x0040;
+    fn narrow(y: f32) -> u16 {
+        Self::narrow_one(y)
+    }
+}
+
+/// The key of the bits `h`.
+fn key(h: u16) -> i32 {
+    (if h & 0x8000 != 0 { h ^ 0x7fff } else { h }) as i16 as i32
+}
+
+/// The value of the key `k`.
+fn value<H: Keys>(k: i32) -> f32 {
+    let h = k as i16 as u16;
+    H::widen_one(if k < 0 { h ^ 0x7fff } else { h })
+}
+
+/// The numbers of a [`Select`] in the format `H`: each rule's key threshold (see
+/// [`threshold`]) and the bits of every constant pick (0 for input picks). What is picked
+/// where comes from the kernel's [`Select`] itself, which the compiler sees as constants,
+/// so the vector loop holds no test of it.
+#[derive(Clone, Copy)]
+struct Plan {
+    rest: u16,
+    rules: [(i16, u16); 2],
+    nan: u16,
+    inf: u16,
+    quiet: u16,
+}
+
+impl Plan {
+    fn new<H: Keys>(s: &Select) -> Plan {
+        let bits = |p: Pick| match p {
+            Pick::Input => 0,
+            Pick::Value(c) => H::narrow(c),
+        };
+        Plan {
+            rest: bits(s.rest),
+            rules: s
+                .rules
+                .map(|r| r.map_or((0, 0), |(side, p)| (threshold::<H>(side), bits(p)))),
+            nan: bits(s.nan),
+            inf: H::INF,
+            quiet: H::QUIET,
+        }
+    }
+}
+
+/// Whether `side` holds for keys above its threshold (else below).
+#[inline(always)]
+fn upper(side: Side) -> bool {
+    matches!(side, Side::Gt(_) | Side::Ge(_))
+}
+
+/// `side` over the non-NaN keys of `H` as a threshold `t`: the keys `k > t` when
+/// [`upper`], else the keys `k < t`.
+fn threshold<H: Keys>(side: Side) -> i16 {
+    let (lowest, highest) = (key(H::INF | 0x8000), key(H::INF));
+    // The first key (from `lowest` up to `highest + 1`) where `holds`, which is false up to
+    // some key and true from there on; the search starts at `c` rounded to the format, at
+    // most a step or two from the answer.
+    let first = |c: f32, holds: &dyn Fn(f32) -> bool| -> i32 {
+        let mut k = key(H::narrow(c)).clamp(lowest, highest);
+        while k > lowest && holds(value::<H>(k - 1)) {
+            k -= 1;
+        }
+        while k <= highest && !holds(value::<H>(k)) {
+            k += 1;
+        }
+        k
+    };
+    let t = match side {
+        // No input compares with NaN: an empty side.
+        Side::Lt(c) | Side::Le(c) if c.is_nan() => lowest,
+        Side::Gt(c) | Side::Ge(c) if c.is_nan() => highest,
+        Side::Lt(c) => first(c, &|x| x >= c),
+        Side::Le(c) => first(c, &|x| x > c),
+        Side::Gt(c) => first(c, &|x| x > c) - 1,
+        Side::Ge(c) => first(c, &|x| x >= c) - 1,
+    };
+    t as i16
+}
+
+/// The 16-bit lanes of an instruction set.
+type U16<IO> = <<IO as Io>::S as Simd>::u16s;
+/// Their comparison masks.
+type M16<IO> = <<IO as Io>::S as Simd>::m16s;
+
+/// Signed `a > b` per lane.
+#[inline(always)]
+fn gt<IO: Io>(io: IO, a: U16<IO>, b: U16<IO>) -> M16<IO> {
+    let s = io.simd();
+    s.greater_than_i16s(s.transmute_i16s_u16s(a), s.transmute_i16s_u16s(b))
+}
+
+/// The lanes of `p`: `input`, or the constant `c`.
+#[inline(always)]
+fn picked<IO: Io>(io: IO, p: Pick, c: u16, input: U16<IO>) -> U16<IO> {
+    match p {
+        Pick::Input => input,
+        Pick::Value(_) => io.simd().splat_u16s(c),
+    }
+}
+
+/// The function `s` (numbers from `plan`) on the 16-bit lanes `h`.
+#[inline(always)]
+fn apply<IO: Io>(io: IO, s: &Select, plan: &Plan, h: U16<IO>) -> U16<IO> {
+    let simd = io.simd();
+    let flipped = simd.xor_u16s(h, simd.splat_u16s(0x7fff));
+    let k = io.blend16(gt(io, simd.splat_u16s(0), h), flipped, h);
+    let nan = gt(
+        io,
+        simd.and_u16s(h, simd.splat_u16s(0x7fff)),
+        simd.splat_u16s(plan.inf),
+    );
+    let input = io.blend16(nan, simd.or_u16s(h, simd.splat_u16s(plan.quiet)), h);
+    let mut y = picked(io, s.rest, plan.rest, input);
+    let mut all_input = s.rest == Pick::Input && s.nan == Pick::Input;
+    for (rule, &(t, c)) in s.rules.iter().zip(&plan.rules) {
+        if let Some((side, p)) = *rule {
+            let t = simd.splat_u16s(t as u16);
+            let m = if upper(side) {
+                gt(io, k, t)
+            } else {
+                gt(io, t, k)
+            };
+            y = io.blend16(m, picked(io, p, c, input), y);
+            all_input &= p == Pick::Input;
+        }
+    }
+    // NaN keys lie beyond the infinities, inside the outermost sides: unless every pick is
+    // the input, NaN lanes need their own.
+    if all_input {
+        y
+    } else {
+        io.blend16(nan, picked(io, s.nan, plan.nan, input), y)
+    }
+}
+
+/// The most 16-bit lanes of any instruction set (AVX-512), the size of the tail buffer.
+const MAX_LANES16: usize = 2 * MAX_LANES;
+
+/// The select kernel `k` (numbers from `plan`) over `x` into `out`, or in place over
+/// `out` when `x` is `None`.
+struct Run<'a, K> {
+    k: K,
+    plan: Plan,
+    x: Option<&'a [u16]>,
+    out: &'a mut [u16],
+}
+
+/// The first vector of `x`.
+#[inline(always)]
+fn load<IO: Io>(x: &[u16]) -> U16<IO> {
+    let n = <IO::S as Simd>::U16_LANES;
+    bytemuck::pod_read_unaligned(bytemuck::cast_slice(&x[..n]))
+}
+
+/// `y` into the first vector of `out`.
+#[inline(always)]
+fn store<IO: Io>(y: U16<IO>, out: &mut [u16]) {
+    let n = <IO::S as Simd>::U16_LANES;
+    out[..n].copy_from_slice(bytemuck::cast_slice(core::slice::from_ref(&y)));
+}
+
+impl<K: Kernel> WithIo for Run<'_, K> {
+    type Output = ();
+    #[inline(always)]
+    fn with_io<IO: Io>(self, io: IO) {
+        let n = <IO::S as Simd>::U16_LANES;
+        let Run { k, plan, x, out } = self;
+        let s = &k.select().expect("a select kernel");
+        let whole = out.len() / n * n;
+        match x {
+            Some(x) => {
+                for (o, x) in out.chunks_exact_mut(n).zip(x.chunks_exact(n)) {
+                    store::<IO>(apply(io, s, &plan, load::<IO>(x)), o);
+                }
+            }
+            None => {
+                for o in out.chunks_exact_mut(n) {
+                    store::<IO>(apply(io, s, &plan, load::<IO>(o)), o);
+                }
+            }
+        }
+        if whole < out.len() {
+            // The last elements (fewer than a vector), zero-padded through a stack buffer.
+            let tail = out.len() - whole;
+            let mut b = [0u16; MAX_LANES16];
+            b[..tail].copy_from_slice(match x {
+                Some(x) => &x[whole..],
+                None => &out[whole..],
+            });
+            store::<IO>(apply(io, s, &plan, load::<IO>(&b)), &mut b);
+            out[whole..].copy_from_slice(&b[..tail]);
+        }
+    }
+}
+
+/// `out[i] = k(x[i])` in the half format `H`, for a kernel whose [`Kernel::select`] is
+/// `Some` (lengths checked by the caller).
+pub(crate) fn select<K: Kernel, H: Keys>(k: K, x: &[u16], out: &mut [u16]) {
+    let plan = Plan::new::<H>(&k.select().expect("a select kernel"));
+    dispatch(Run {
+        k,
+        plan,
+        x: Some(x),
+        out,
+    });
+}
+
+/// `x[i] = k(x[i])` in the half format `H`.
+pub(crate) fn select_inplace<K: Kernel, H: Keys>(k: K, x: &mut [u16]) {
+    let plan = Plan::new::<H>(&k.select().expect("a select kernel"));
+    dispatch(Run {
+        k,
+        plan,
+        x: None,
+        out: x,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::{Bf16Bits, F16Bits, map, map_inplace};
+    use crate::driver::Exact;
+    use crate::isa::{Isa, with_isa};
+    use crate::ops::kernels::{HardShrink, HardTanh, Identity, Relu, Relu6, Step};
+
+    /// Constants where the sides are delicate: zeros, half midpoints and neighbours, the
+    /// formats' extremes, infinities, NaN.
+    fn constants() -> Vec<f32> {
+        let mut c = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            6.0,
+            -6.0,
+            f32::INFINITY,
+            f32::NAN,
+        ];
+        c.extend([
+            f32::NEG_INFINITY,
+            65504.0,
+            65520.0,
+            1e30,
+            -1e30,
+            5.96e-8,
+            1e-40,
+        ]);
+        // 1 + 2^-11 is an f16 midpoint, 1 + 2^-8 a bf16 one; ± an f32 ulp around them.
+        for m in [
+            1.0 + 2f32.powi(-11),
+            1.0 + 2f32.powi(-8),
+            0.1,
+            2f32.powi(-25),
+        ] {
+            for d in [-1i32, 0, 1] {
+                let b = f32::from_bits((m.to_bits() as i32 + d) as u32);
+                c.extend([b, -b]);
+            }
+        }
+        c
+    }
+
+    /// The select path equals the widen–kernel–narrow path on all 65,536 inputs of `H`, out
+    /// of place and in place, at a length with a tail, on every instruction set here.
+    fn agrees<K: Kernel + core::fmt::Debug, H: Keys>(k: K) {
+        let exact = Exact {
+            name: "select",
+            params: &[],
+            slope: false,
+        };
+        let x: Vec<u16> = (0..=u16::MAX).chain(0..37).collect();
+        for isa in Isa::available() {
+            with_isa(isa, || {
+                let mut want = vec![0u16; x.len()];
+                map::<K, H, 0>(&exact, k, &x, &mut want);
+                let mut got = vec![0u16; x.len()];
+                select::<K, H>(k, &x, &mut got);
+                let mut inplace = x.clone();
+                select_inplace::<K, H>(k, &mut inplace);
+                let mut want_inplace = x.clone();
+                map_inplace::<K, H, 0>(&exact, k, &mut want_inplace);
+                assert_eq!(want, want_inplace);
+                for (i, (&w, (&g, &p))) in want.iter().zip(got.iter().zip(&inplace)).enumerate() {
+                    assert!(
+                        w == g && w == p,
+                        "{k:?} {isa}: input {:#06x}: kernel {w:#06x}, select {g:#06x}, in place {p:#06x}",
+                        x[i]
+                    );
+                }
+            })
+            .expect("available");
+        }
+    }
+
+    fn every_kernel<H: Keys>() {
+        agrees::<_, H>(Identity {});
+        agrees::<_, H>(Relu {});
+        agrees::<_, H>(Relu6 {});
+        let c = constants();
+        for &a in &c {
+            agrees::<_, H>(HardShrink { lambda: a });
+            agrees::<_, H>(Step { threshold: a });
+            for &b in c.iter().step_by(3) {
+                agrees::<_, H>(HardTanh { min: a, max: b });
+                agrees::<_, H>(HardTanh { min: b, max: a });
+            }
+        }
+    }
+
+    #[test]
+    fn select_equals_the_kernel_on_f16() {
+        every_kernel::<F16Bits>();
+    }
+
+    #[test]
+    fn select_equals_the_kernel_on_bf16() {
+        every_kernel::<Bf16Bits>();
+    }
+
+    /// The model [`Select::at`] is each kernel at f32 inputs (so the rules say what the
+    /// kernels do, whatever the format).
+    #[test]
+    fn rules_model_the_kernels() {
+        let v = crate::simd::V(pulp::Scalar::new());
+        let c = constants();
+        let check = |k: &dyn Fn(f32) -> f32, s: Select| {
+            for &x in c.iter().chain(&[3.0, -3.0, 7.0, 1e-3, -1e-3]) {
+                let (a, b) = (k(x), s.at(x));
+                assert!(
+                    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                    "{s:?} at {x}: {a} vs {b}"
+                );
+            }
+        };
+        check(&|x| Relu {}.apply(v, x), Relu {}.select().unwrap());
+        check(&|x| Relu6 {}.apply(v, x), Relu6 {}.select().unwrap());
+        for &a in &c {
+            let k = HardShrink { lambda: a };
+            check(&|x| k.apply(v, x), k.select().unwrap());
+            let k = Step { threshold: a };
+            check(&|x| k.apply(v, x), k.select().unwrap());
+            for &b in &c {
+                let k = HardTanh { min: a, max: b };
+                check(&|x| k.apply(v, x), k.select().unwrap());
+            }
+        }
+    }
+}
