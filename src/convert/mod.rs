@@ -64,13 +64,19 @@ pub(crate) trait Io: Copy {
         self.pack(soft::narrow_f16(V(self.simd()), y), out)
     }
     /// The 16-bit lanes of `t` where `m`, of `f` elsewhere. Bitwise here, for instruction
-    /// sets whose masks are full lanes (a mismatch fails to compile); the scalar level and
-    /// AVX-512 (bit masks) override it.
+    /// sets whose masks are full lanes; the scalar level, AVX2 and AVX-512 (bit masks)
+    /// override it.
     #[inline(always)]
     fn blend16(self, m: M16<Self::S>, t: U16<Self::S>, f: U16<Self::S>) -> U16<Self::S> {
         let s = self.simd();
-        let m = s.transmute_u16s_m16s(m);
+        let m = self.ones16(m);
         s.xor_u16s(f, s.and_u16s(m, s.xor_u16s(t, f)))
+    }
+    /// The mask `m` as 16-bit lanes: all ones where set, zero elsewhere. A reinterpretation
+    /// here (full-lane masks); the scalar level and AVX-512 override it.
+    #[inline(always)]
+    fn ones16(self, m: M16<Self::S>) -> U16<Self::S> {
+        self.simd().transmute_u16s_m16s(m)
     }
 }
 
@@ -96,6 +102,10 @@ impl Io for pulp::Scalar {
     #[inline(always)]
     fn blend16(self, m: bool, t: u16, f: u16) -> u16 {
         if m { t } else { f }
+    }
+    #[inline(always)]
+    fn ones16(self, m: bool) -> u16 {
+        if m { 0xffff } else { 0 }
     }
 }
 

@@ -137,6 +137,10 @@ impl Io for V4 {
         cast(self.avx512bw._mm512_mask_blend_epi16(m.0, cast(f), cast(t)))
     }
     #[inline(always)]
+    fn ones16(self, m: pulp::b32) -> pulp::u16x32 {
+        cast(self.avx512bw._mm512_movm_epi16(m.0))
+    }
+    #[inline(always)]
     fn widen_f16(self, x: &[u16]) -> F<V4> {
         cast(self.avx512f._mm512_cvtph_ps(cast(head::<16>(x))))
     }
