@@ -9,6 +9,33 @@
 use crate::convert::{self, Bf16Bits, F16Bits, F32Lanes, Format};
 pub use half::{bf16, f16};
 
+/// Calls the generic `$f::<E>` for the element type `$T` through a function for each
+/// element type that is not generic, so it is compiled once, in this crate: a caller in another
+/// crate (a test, a bench, an inference engine) instantiates only this dispatch, not the
+/// kernels under it. The argument types name the element type `E`; `$v` converts the
+/// caller's value (of `$T`) to it, e.g. `x: &[E] = cast_slice(x)`.
+macro_rules! by_element {
+    ($T:ty, $f:ident($($a:ident: $ty:ty = $v:expr),* $(,)?)) => {
+        match <$T as $crate::Element>::DTYPE {
+            $crate::Dtype::F32 => $crate::dtype::by_element!(@as f32, $f($($a: $ty = $v),*)),
+            $crate::Dtype::F16 => $crate::dtype::by_element!(@as $crate::f16, $f($($a: $ty = $v),*)),
+            $crate::Dtype::Bf16 => $crate::dtype::by_element!(@as $crate::bf16, $f($($a: $ty = $v),*)),
+        }
+    };
+    (@as $E:ty, $f:ident($($a:ident: $ty:ty = $v:expr),*)) => {{
+        #[allow(dead_code)]
+        type E = $E;
+        #[inline(never)]
+        #[track_caller]
+        #[allow(clippy::too_many_arguments)]
+        fn go($($a: $ty),*) {
+            $f::<E>($($a),*)
+        }
+        go($($v),*)
+    }};
+}
+pub(crate) use by_element;
+
 /// The storage format of an [`Element`].
 ///
 /// ```
@@ -275,11 +302,30 @@ fn round_to_odd(v: f64) -> f32 {
 #[track_caller]
 pub fn convert<A: Element, B: Element>(x: &[A], out: &mut [B]) {
     crate::driver::check_len("convert", x.len(), out.len());
+    use bytemuck::{cast_slice, cast_slice_mut};
     match A::DTYPE {
-        Dtype::F32 => convert_from::<F32Lanes, B>(bytemuck::cast_slice(x), out),
-        Dtype::F16 => convert_from::<F16Bits, B>(bytemuck::cast_slice(x), out),
-        Dtype::Bf16 => convert_from::<Bf16Bits, B>(bytemuck::cast_slice(x), out),
+        Dtype::F32 => {
+            by_element!(B, from_f32(x: &[f32] = cast_slice(x), out: &mut [E] = cast_slice_mut(out)))
+        }
+        Dtype::F16 => {
+            by_element!(B, from_f16(x: &[u16] = cast_slice(x), out: &mut [E] = cast_slice_mut(out)))
+        }
+        Dtype::Bf16 => {
+            by_element!(B, from_bf16(x: &[u16] = cast_slice(x), out: &mut [E] = cast_slice_mut(out)))
+        }
     }
+}
+
+fn from_f32<B: Element>(x: &[f32], out: &mut [B]) {
+    convert_from::<F32Lanes, B>(x, out)
+}
+
+fn from_f16<B: Element>(x: &[u16], out: &mut [B]) {
+    convert_from::<F16Bits, B>(x, out)
+}
+
+fn from_bf16<B: Element>(x: &[u16], out: &mut [B]) {
+    convert_from::<Bf16Bits, B>(x, out)
 }
 
 fn convert_from<I: Format, B: Element>(x: &[I::Elem], out: &mut [B]) {

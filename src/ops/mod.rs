@@ -9,8 +9,9 @@
 pub(crate) mod kernels;
 
 use crate::driver::{Exact, check_len, map, map_inplace, map2, radius};
-use crate::dtype::Element;
+use crate::dtype::{Element, by_element};
 use crate::table::half_table;
+use bytemuck::{cast_slice, cast_slice_mut};
 use kernels::*;
 
 /// Defines `name(x, out, params…)` and `name_inplace(x, params…)` from one kernel.
@@ -19,13 +20,20 @@ macro_rules! unary {
         $(#[$doc])*
         #[track_caller]
         pub fn $name<T: Element>(x: &[T], out: &mut [T] $(, $p: f32)*) {
-            let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
-            map::<T, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x, out)
+            #[track_caller]
+            fn run<E: Element>(x: &[E], out: &mut [E] $(, $p: f32)*) {
+                let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
+                map::<E, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x, out)
+            }
+            by_element!(T, run(x: &[E] = cast_slice(x), out: &mut [E] = cast_slice_mut(out) $(, $p: f32 = $p)*))
         }
         #[doc = concat!("In-place form of [`", stringify!($name), "`]: overwrites `x` with the result.")]
         pub fn $inplace<T: Element>(x: &mut [T] $(, $p: f32)*) {
-            let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
-            map_inplace::<T, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x)
+            fn run<E: Element>(x: &mut [E] $(, $p: f32)*) {
+                let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
+                map_inplace::<E, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x)
+            }
+            by_element!(T, run(x: &mut [E] = cast_slice_mut(x) $(, $p: f32 = $p)*))
         }
     };
 }
@@ -431,6 +439,10 @@ unary!(
 pub fn prelu<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
     check_len("prelu", x.len(), out.len());
     check_alpha(x.len(), alpha.len());
+    by_element!(T, prelu_as(x: &[E] = cast_slice(x), out: &mut [E] = cast_slice_mut(out), alpha: &[E] = cast_slice(alpha)))
+}
+
+fn prelu_as<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
         return map::<T, _, SLOPE_RADIUS, false>(&slope_op(&[slope]), LeakyRelu { slope }, x, out);
@@ -450,6 +462,10 @@ pub fn prelu<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
 #[track_caller]
 pub fn prelu_inplace<T: Element>(x: &mut [T], alpha: &[T]) {
     check_alpha(x.len(), alpha.len());
+    by_element!(T, prelu_inplace_as(x: &mut [E] = cast_slice_mut(x), alpha: &[E] = cast_slice(alpha)))
+}
+
+fn prelu_inplace_as<T: Element>(x: &mut [T], alpha: &[T]) {
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
         return map_inplace::<T, _, SLOPE_RADIUS, false>(

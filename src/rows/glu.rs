@@ -2,9 +2,10 @@
 
 use super::layout::{Axis, PREFETCH_MIN_BYTES, Slot, check_arg, load, prefetch, store};
 use crate::convert::{Io, WithIo, dispatch};
-use crate::dtype::Element;
+use crate::dtype::{Element, by_element};
 use crate::math::sigmoid::{SIGMOID_LEAN, sigmoid_dd, sigmoid_lean_tight};
 use crate::simd::{F, Lanes, Pair, V, pairs};
+use bytemuck::{cast_slice, cast_slice_mut};
 use pulp::Simd;
 
 /// The values `a` that [`sigmoid_lean_tight`] may scale: from `2^-60` (with `|b| ≤ 87`, every
@@ -153,9 +154,11 @@ fn run<T: Element>(name: &str, x: &[T], out: &mut [T], axis: Axis) {
     if x.is_empty() {
         return;
     }
-    dispatch(Glu {
-        x,
-        out,
-        half: axis.len / 2 * axis.inner,
-    });
+    let half = axis.len / 2 * axis.inner;
+    by_element!(T, glu_rows(x: &[E] = cast_slice(x), out: &mut [E] = cast_slice_mut(out), half: usize = half))
+}
+
+/// The rows of a checked glu call: value and gate `half` elements apart.
+fn glu_rows<T: Element>(x: &[T], out: &mut [T], half: usize) {
+    dispatch(Glu { x, out, half });
 }

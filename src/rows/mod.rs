@@ -32,7 +32,8 @@ pub use standardize::{
 };
 
 use crate::convert::dispatch;
-use crate::dtype::Element;
+use crate::dtype::{Element, by_element};
+use bytemuck::{cast_slice, cast_slice_mut};
 use layout::{check_arg, scratch_len};
 use softmax::{ExpRows, Kind, Src};
 
@@ -89,6 +90,30 @@ fn run_exp<T: Element>(
         }
         return;
     }
+    by_element!(T, exp_rows(
+        kind: Kind = kind,
+        negate: bool = negate,
+        x: &[E] = cast_slice(x),
+        out: &mut [E] = cast_slice_mut(out),
+        axis: Axis = axis,
+        mask: Option<&[bool]> = mask,
+        b: Option<&[E]> = b.map(cast_slice),
+        sign: Option<&mut [E]> = sign.map(cast_slice_mut),
+    ))
+}
+
+/// The rows of a checked softmax-family call.
+#[allow(clippy::too_many_arguments)]
+fn exp_rows<T: Element>(
+    kind: Kind,
+    negate: bool,
+    x: &[T],
+    out: &mut [T],
+    axis: Axis,
+    mask: Option<&[bool]>,
+    b: Option<&[T]>,
+    sign: Option<&mut [T]>,
+) {
     // Softmax keeps `e^{x−m}` in a scratch for half outputs (storing it rounded would round
     // the result twice), and for strided f32 groups of a size the thread keeps: their passes
     // walk the group out of order, and the scratch stays in cache from one group to the

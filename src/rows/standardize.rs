@@ -7,10 +7,11 @@ use super::layout::{
 };
 use super::reduce::{FmaAdd, RENORM_CHUNKS, Sums2Count, renorm, two_sum};
 use crate::convert::{Io, WithIo, dispatch};
-use crate::dtype::Element;
+use crate::dtype::{Element, by_element};
 use crate::math::Dd;
 use crate::math::sigmoid::recip_dd;
 use crate::simd::{F, V};
+use bytemuck::{cast_slice, cast_slice_mut};
 use pulp::Simd;
 
 /// How the variance is computed (JAX's `algorithm`).
@@ -437,6 +438,22 @@ fn run<T: Element>(name: &str, x: &[T], out: &mut [T], axis: Axis, o: Standardiz
     if let Some(var) = o.variance {
         check_arg(name, "variance", var.len(), axis.rows());
     }
+    by_element!(T, std_rows(
+        x: &[E] = cast_slice(x),
+        out: &mut [E] = cast_slice_mut(out),
+        axis: Axis = axis,
+        o: StandardizeOptions<'_, E> = StandardizeOptions {
+            mask: o.mask,
+            mean: o.mean.map(cast_slice),
+            variance: o.variance.map(cast_slice),
+            epsilon: o.epsilon,
+            algorithm: o.algorithm,
+        },
+    ))
+}
+
+/// The rows of a checked standardize call.
+fn std_rows<T: Element>(x: &[T], out: &mut [T], axis: Axis, o: StandardizeOptions<'_, T>) {
     dispatch(Std { axis, x, out, o });
 }
 
