@@ -123,6 +123,37 @@ struct Plan {
     nan: u16,
     inf: u16,
     quiet: u16,
+    /// The cheapest form that computes the select (see [`Form`]).
+    form: Form,
+}
+
+/// How the vector loop computes a select: the general form (keys, rules, NaN lanes) is
+/// always right; the others hold for some selects only, checked per call by [`Form::of`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Form {
+    General,
+    /// `min(max(h, lo), hi)` on the raw bits as signed integers, NaN lanes put back (relu,
+    /// relu6): see [`clamp`].
+    Clamp([i16; 2]),
+    /// `min(|h|, hi)` with the sign of `h` put back, NaN lanes put back (hard_tanh with
+    /// `min = −max`): see [`magnitude_clamp`].
+    MagnitudeClamp(i16),
+    /// `h` where `t < |h| ≤ ∞`, else +0 (hard_shrink): see [`magnitude_keep`].
+    MagnitudeKeep(i16),
+}
+
+impl Form {
+    fn of(s: &Select, rules: &[(i16, u16); 2], plan: &Plan) -> Form {
+        if let Some(f) = magnitude_clamp(s, rules) {
+            Form::MagnitudeClamp(f)
+        } else if let Some(f) = clamp(s, rules) {
+            Form::Clamp(f)
+        } else if let Some(t) = magnitude_keep(s, rules, plan) {
+            Form::MagnitudeKeep(t)
+        } else {
+            Form::General
+        }
+    }
 }
 
 impl Plan {
@@ -131,16 +162,126 @@ impl Plan {
             Pick::Input => 0,
             Pick::Value(c) => H::narrow(c),
         };
-        Plan {
+        let rules = s
+            .rules
+            .map(|r| r.map_or((0, 0), |(side, p)| (threshold::<H>(side), bits(p))));
+        let mut plan = Plan {
             rest: bits(s.rest),
-            rules: s
-                .rules
-                .map(|r| r.map_or((0, 0), |(side, p)| (threshold::<H>(side), bits(p)))),
+            rules,
             nan: bits(s.nan),
             inf: H::INF,
             quiet: H::QUIET,
+            form: Form::General,
+        };
+        plan.form = Form::of(s, &rules, &plan);
+        plan
+    }
+}
+
+/// Whether `s` has the shape of a clamp: the input, NaN included, except where one of its
+/// rules (at least one) picks a constant. Known at compile time once the kernel's [`Select`]
+/// is inlined.
+#[inline(always)]
+fn clamp_shape(s: &Select) -> bool {
+    s.rest == Pick::Input
+        && s.nan == Pick::Input
+        && s.rules.iter().any(Option::is_some)
+        && s.rules
+            .iter()
+            .flatten()
+            .all(|(_, p)| matches!(p, Pick::Value(_)))
+}
+
+/// `s` (with the `rules` of its [`Plan`]) as `[lo, hi]` such that, for every non-NaN input
+/// `h`, the result is `min(max(h, lo), hi)` comparing the bits `h` as signed integers (as
+/// relu and relu6 are): `None` when it is not.
+///
+/// A rule that picks the constant `c` on the keys above its threshold `t` is `min(k, key(c))`
+/// exactly when `t ≤ key(c) ≤ t + 1` (the keys it moves move to `key(c)`, the others stay),
+/// and one on the keys below `t` is `max(k, key(c))` when `t − 1 ≤ key(c) ≤ t`. With at most
+/// one of each and `lo ≤ hi`, where both rules hold, both pick `lo = hi`, so applying them
+/// in either order gives the rules' result. On the raw bits: a negative input's key and
+/// bits are both negative, and the key of a non-negative one is its bits, so while
+/// `lo ≥ 0` (or there is no lower rule) and `hi ≥ 0` the min and max of the bits give the
+/// same lanes as those of the keys.
+fn clamp(s: &Select, rules: &[(i16, u16); 2]) -> Option<[i16; 2]> {
+    if !clamp_shape(s) {
+        return None;
+    }
+    let (mut lo, mut hi) = (None, None);
+    for (rule, &(t, c)) in s.rules.iter().zip(rules) {
+        let Some((side, _)) = rule else { continue };
+        let (t, kc) = (t as i32, key(c));
+        if upper(*side) {
+            if hi.is_some() || !(t..=t + 1).contains(&kc) {
+                return None;
+            }
+            hi = Some(kc);
+        } else {
+            if lo.is_some() || !(t - 1..=t).contains(&kc) {
+                return None;
+            }
+            lo = Some(kc);
         }
     }
+    let (lo, hi) = (lo.unwrap_or(i16::MIN as i32), hi.unwrap_or(i16::MAX as i32));
+    let raw = (lo >= 0 || lo == i16::MIN as i32) && hi >= 0;
+    (lo <= hi && raw).then_some([lo as i16, hi as i16])
+}
+
+/// The mirror of a key: the key of the negated value (`−1 − k`).
+fn mirror(k: i32) -> i32 {
+    -1 - k
+}
+
+/// The upper and the lower rule of `s` with their thresholds and constants, when it has one
+/// of each.
+fn sides(s: &Select, rules: &[(i16, u16); 2]) -> Option<[(i32, Pick, u16); 2]> {
+    let mut up = None;
+    let mut down = None;
+    for (rule, &(t, c)) in s.rules.iter().zip(rules) {
+        let (side, p) = (*rule)?;
+        let slot = if upper(side) { &mut up } else { &mut down };
+        if slot.replace((t as i32, p, c)).is_some() {
+            return None;
+        }
+    }
+    Some([up?, down?])
+}
+
+/// `s` as `y = min(|h|, hi)` with the sign of `h` (as the bits of a non-NaN `h`), when it is
+/// a clamp ([`clamp_shape`]) whose lower rule is the mirror of its upper one: the upper rule
+/// moves the keys above `t` to `hi` with `t ≤ hi ≤ t + 1` and `hi ≥ 0` (see [`clamp`]), the
+/// lower one moves the keys below `mirror(t)` to `−hi`. On magnitudes both are the upper
+/// rule, and the keys in between keep their bits (−0 included).
+fn magnitude_clamp(s: &Select, rules: &[(i16, u16); 2]) -> Option<i16> {
+    if !clamp_shape(s) {
+        return None;
+    }
+    let [(tu, _, cu), (tl, _, cl)] = sides(s, rules)?;
+    let hi = key(cu);
+    let ok = (tu..=tu + 1).contains(&hi) && hi >= 0 && cl == cu | 0x8000 && tl == mirror(tu);
+    ok.then_some(hi as i16)
+}
+
+/// Whether `s` has the shape of hard_shrink: the input where one of two rules holds, else
+/// a constant, NaN included. Known at compile time once the [`Select`] is inlined.
+#[inline(always)]
+fn keep_shape(s: &Select) -> bool {
+    matches!(s.rest, Pick::Value(_))
+        && matches!(s.nan, Pick::Value(_))
+        && s.rules.iter().all(|r| matches!(r, Some((_, Pick::Input))))
+}
+
+/// `s` as `y = t < |h| ≤ ∞ ? h : +0` (as bits), when it keeps the input on the keys above
+/// `t` and below `mirror(t)`, and gives +0 elsewhere and to NaN. On magnitudes both rules
+/// hold on `|h| > t` (all of them when `t` is negative).
+fn magnitude_keep(s: &Select, rules: &[(i16, u16); 2], plan: &Plan) -> Option<i16> {
+    if !keep_shape(s) {
+        return None;
+    }
+    let [(tu, ..), (tl, ..)] = sides(s, rules)?;
+    (plan.rest == 0 && plan.nan == 0 && tl == mirror(tu)).then_some(tu as i16)
 }
 
 /// Whether `side` holds for keys above its threshold (else below).
@@ -234,6 +375,98 @@ fn apply<IO: Io>(io: IO, s: &Select, plan: &Plan, h: U16<IO>) -> U16<IO> {
     }
 }
 
+/// The clamp `s` (its [`clamp`] bounds `[lo, hi]`) on the 16-bit lanes `h`: a signed max
+/// and min, then NaN inputs back, quieted.
+#[inline(always)]
+fn apply_clamp<IO: Io>(io: IO, s: &Select, plan: &Plan, [lo, hi]: [i16; 2], h: U16<IO>) -> U16<IO> {
+    let simd = io.simd();
+    let mut y = simd.transmute_i16s_u16s(h);
+    // Whether each side exists is known at compile time; the bounds are not.
+    let sides = s.rules.iter().flatten();
+    if sides.clone().any(|(side, _)| !upper(*side)) {
+        y = simd.max_i16s(y, simd.splat_i16s(lo));
+    }
+    if sides.clone().any(|(side, _)| upper(*side)) {
+        y = simd.min_i16s(y, simd.splat_i16s(hi));
+    }
+    let y = simd.transmute_u16s_i16s(y);
+    let nan = gt(
+        io,
+        simd.and_u16s(h, simd.splat_u16s(0x7fff)),
+        simd.splat_u16s(plan.inf),
+    );
+    let quiet = simd.and_u16s(io.ones16(nan), simd.splat_u16s(plan.quiet));
+    io.blend16(nan, simd.or_u16s(h, quiet), y)
+}
+
+/// [`Form::MagnitudeClamp`] on the 16-bit lanes `h`.
+#[inline(always)]
+fn apply_magnitude_clamp<IO: Io>(io: IO, plan: &Plan, hi: i16, h: U16<IO>) -> U16<IO> {
+    let simd = io.simd();
+    let m = simd.and_u16s(h, simd.splat_u16s(0x7fff));
+    let sign = simd.xor_u16s(h, m);
+    let y = simd.min_i16s(simd.transmute_i16s_u16s(m), simd.splat_i16s(hi));
+    let y = simd.or_u16s(simd.transmute_u16s_i16s(y), sign);
+    let nan = gt(io, m, simd.splat_u16s(plan.inf));
+    let quiet = simd.and_u16s(io.ones16(nan), simd.splat_u16s(plan.quiet));
+    io.blend16(nan, simd.or_u16s(h, quiet), y)
+}
+
+/// [`Form::MagnitudeKeep`] on the 16-bit lanes `h`.
+#[inline(always)]
+fn apply_magnitude_keep<IO: Io>(io: IO, plan: &Plan, t: i16, h: U16<IO>) -> U16<IO> {
+    let simd = io.simd();
+    let m = simd.and_u16s(h, simd.splat_u16s(0x7fff));
+    let above = io.ones16(gt(io, m, simd.splat_u16s(t as u16)));
+    let nan = io.ones16(gt(io, m, simd.splat_u16s(plan.inf)));
+    simd.and_u16s(
+        simd.and_u16s(h, above),
+        simd.xor_u16s(nan, simd.splat_u16s(0xffff)),
+    )
+}
+
+/// The forms of a select on 16-bit lanes.
+trait Apply: Copy {
+    fn apply<IO: Io>(self, io: IO, h: U16<IO>) -> U16<IO>;
+}
+
+/// The general form: keys, rules, NaN lanes.
+#[derive(Clone, Copy)]
+struct General<'a>(&'a Select, &'a Plan);
+
+impl Apply for General<'_> {
+    #[inline(always)]
+    fn apply<IO: Io>(self, io: IO, h: U16<IO>) -> U16<IO> {
+        apply(io, self.0, self.1, h)
+    }
+}
+
+/// The magnitude forms ([`Form::MagnitudeClamp`], [`Form::MagnitudeKeep`]).
+#[derive(Clone, Copy)]
+struct Magnitude<'a, const KEEP: bool>(&'a Plan, i16);
+
+impl<const KEEP: bool> Apply for Magnitude<'_, KEEP> {
+    #[inline(always)]
+    fn apply<IO: Io>(self, io: IO, h: U16<IO>) -> U16<IO> {
+        if KEEP {
+            apply_magnitude_keep(io, self.0, self.1, h)
+        } else {
+            apply_magnitude_clamp(io, self.0, self.1, h)
+        }
+    }
+}
+
+/// The clamp form ([`clamp`]).
+#[derive(Clone, Copy)]
+struct Clamp<'a>(&'a Select, &'a Plan, [i16; 2]);
+
+impl Apply for Clamp<'_> {
+    #[inline(always)]
+    fn apply<IO: Io>(self, io: IO, h: U16<IO>) -> U16<IO> {
+        apply_clamp(io, self.0, self.1, self.2, h)
+    }
+}
+
 /// The most 16-bit lanes of any instruction set (AVX-512), the size of the tail buffer.
 const MAX_LANES16: usize = 2 * MAX_LANES;
 
@@ -264,33 +497,49 @@ impl<K: Kernel> WithIo for Run<'_, K> {
     type Output = ();
     #[inline(always)]
     fn with_io<IO: Io>(self, io: IO) {
-        let n = <IO::S as Simd>::U16_LANES;
         let Run { k, plan, x, out } = self;
         let s = &k.select().expect("a select kernel");
-        let whole = out.len() / n * n;
-        match x {
-            Some(x) => {
-                for (o, x) in out.chunks_exact_mut(n).zip(x.chunks_exact(n)) {
-                    store::<IO>(apply(io, s, &plan, load::<IO>(x)), o);
-                }
+        // The shape tests are constants here, so each kernel keeps only its possible forms.
+        match plan.form {
+            Form::Clamp(c) if clamp_shape(s) => sweep(io, Clamp(s, &plan, c), x, out),
+            Form::MagnitudeClamp(hi) if clamp_shape(s) => {
+                sweep(io, Magnitude::<false>(&plan, hi), x, out)
             }
-            None => {
-                for o in out.chunks_exact_mut(n) {
-                    store::<IO>(apply(io, s, &plan, load::<IO>(o)), o);
-                }
+            Form::MagnitudeKeep(t) if keep_shape(s) => {
+                sweep(io, Magnitude::<true>(&plan, t), x, out)
+            }
+            _ => sweep(io, General(s, &plan), x, out),
+        }
+    }
+}
+
+/// `a` over `x` into `out`, or in place over `out` when `x` is `None`.
+#[inline(always)]
+fn sweep<IO: Io, A: Apply>(io: IO, a: A, x: Option<&[u16]>, out: &mut [u16]) {
+    let n = <IO::S as Simd>::U16_LANES;
+    let whole = out.len() / n * n;
+    match x {
+        Some(x) => {
+            for (o, x) in out.chunks_exact_mut(n).zip(x.chunks_exact(n)) {
+                store::<IO>(a.apply(io, load::<IO>(x)), o);
             }
         }
-        if whole < out.len() {
-            // The last elements (fewer than a vector), zero-padded through a stack buffer.
-            let tail = out.len() - whole;
-            let mut b = [0u16; MAX_LANES16];
-            b[..tail].copy_from_slice(match x {
-                Some(x) => &x[whole..],
-                None => &out[whole..],
-            });
-            store::<IO>(apply(io, s, &plan, load::<IO>(&b)), &mut b);
-            out[whole..].copy_from_slice(&b[..tail]);
+        None => {
+            for o in out.chunks_exact_mut(n) {
+                store::<IO>(a.apply(io, load::<IO>(o)), o);
+            }
         }
+    }
+    if whole < out.len() {
+        // The last elements (fewer than a vector), zero-padded through a stack buffer.
+        let tail = out.len() - whole;
+        let mut b = [0u16; MAX_LANES16];
+        b[..tail].copy_from_slice(match x {
+            Some(x) => &x[whole..],
+            None => &out[whole..],
+        });
+        store::<IO>(a.apply(io, load::<IO>(&b)), &mut b);
+        out[whole..].copy_from_slice(&b[..tail]);
     }
 }
 
@@ -408,6 +657,58 @@ mod tests {
                 agrees::<_, H>(HardTanh { min: b, max: a });
             }
         }
+    }
+
+    /// Each kernel takes the form expected of it (every form is checked against the kernel
+    /// by the tests above, on parameters that reach each of them).
+    #[test]
+    fn forms_are_recognised() {
+        fn form<H: Keys>(k: impl Kernel) -> Form {
+            Plan::new::<H>(&k.select().unwrap()).form
+        }
+        use Form::*;
+        assert_eq!(form::<F16Bits>(Relu {}), Clamp([0, i16::MAX]));
+        assert_eq!(form::<F16Bits>(Relu6 {}), Clamp([0, 0x4600]));
+        assert_eq!(form::<Bf16Bits>(Relu6 {}), Clamp([0, 0x40c0]));
+        assert_eq!(
+            form::<F16Bits>(HardTanh { min: 0.5, max: 6.0 }),
+            Clamp([0x3800, 0x4600])
+        );
+        assert_eq!(form::<F16Bits>(HardTanh { min: 0.5, max: 0.1 }), General);
+        // −0 is not below 0, so it stays −0: not a clamp of the bits.
+        assert_eq!(form::<F16Bits>(HardTanh { min: 0.0, max: 0.1 }), General);
+        assert_eq!(
+            form::<F16Bits>(HardTanh {
+                min: -1.0,
+                max: 1.0
+            }),
+            MagnitudeClamp(0x3c00)
+        );
+        assert_eq!(
+            form::<Bf16Bits>(HardTanh {
+                min: -1.0,
+                max: 1.0
+            }),
+            MagnitudeClamp(0x3f80)
+        );
+        assert_eq!(
+            form::<F16Bits>(HardTanh {
+                min: -1.0,
+                max: 2.0
+            }),
+            General
+        );
+        assert_eq!(form::<F16Bits>(HardTanh { min: 2.0, max: 1.0 }), General);
+        assert_eq!(
+            form::<F16Bits>(HardShrink { lambda: 0.5 }),
+            MagnitudeKeep(0x3800)
+        );
+        assert_eq!(
+            form::<F16Bits>(HardShrink { lambda: -0.5 }),
+            MagnitudeKeep(-0x3801)
+        );
+        assert_eq!(form::<F16Bits>(Step { threshold: 0.0 }), General);
+        assert_eq!(form::<F16Bits>(Identity {}), General);
     }
 
     #[test]
