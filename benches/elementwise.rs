@@ -2,7 +2,10 @@
 //!
 //! `cargo bench --bench elementwise` (filter with a name, e.g. `-- gelu/avx512`).
 //! n = 4096 for every function and ISA; n = 16M for every function on the best ISA, with
-//! memcpy of the same size as the roofline.
+//! memcpy of the same size as the roofline (the faster of one call and 2 KiB calls, see
+//! `common`).
+
+mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lanewise::table::OPS;
@@ -29,7 +32,7 @@ fn bench(c: &mut Criterion) {
             g.measurement_time(Duration::from_secs(1))
                 .warm_up_time(Duration::from_millis(300));
         }
-        g.bench_function("memcpy", |b| b.iter(|| y.copy_from_slice(black_box(&x))));
+        common::memcpy(&mut g, &x, &mut y);
         for op in OPS {
             let p = op.defaults();
             for &isa in &isas {

@@ -9,6 +9,8 @@
 //!   rows back to back (best ISA), e.g.
 //!   `cargo bench --bench rowwise -- rows_half --warm-up-time 1 --measurement-time 2`.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lanewise::table::{ROW_OPS, RowKind};
 use lanewise::{Axis, Element, Isa, bf16, f16, with_isa};
@@ -100,7 +102,7 @@ fn bench(c: &mut Criterion) {
         }
         let mut bufs = Buffers::new(&inputs(total), total);
         let (x, y) = bufs.split();
-        g.bench_function("memcpy", |b| b.iter(|| y.copy_from_slice(black_box(x))));
+        common::memcpy(&mut g, x, y);
         for op in ROW_OPS {
             let axis = Axis::new(total / ROW, ROW, 1);
             let (x, out_len, axis) = prepare(op.kind, axis);
