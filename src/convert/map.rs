@@ -224,11 +224,14 @@ impl<K: Kernel2, S: Slices, const R: u32> Map<'_, K, S, R> {
         let v = V(io.simd());
         let n = <IO::S as Simd>::F32_LANES;
         let (x, a) = self.s.inputs();
+        // The block's elements sliced once, so the loads below need no bounds checks.
+        let xb = &x[at..at + U * n];
+        let ab = if S::SLOPE { &a[at..at + U * n] } else { xb };
         let mut ys = [v.splat(0.0); U];
         for (j, y) in ys.iter_mut().enumerate() {
-            let xv = S::I::load(io, &x[at + j * n..]);
+            let xv = S::I::load(io, &xb[j * n..]);
             let av = if S::SLOPE {
-                S::I::load(io, &a[at + j * n..])
+                S::I::load(io, &ab[j * n..])
             } else {
                 xv
             };
@@ -249,8 +252,9 @@ impl<K: Kernel2, S: Slices, const R: u32> Map<'_, K, S, R> {
         };
         let early = if S::IN_PLACE { doubt(x, &ys) } else { None };
         let ((x, a), out) = self.s.parts();
+        let ob = &mut out[at..at + U * n];
         for (j, &y) in ys.iter().enumerate() {
-            S::O::store(io, y, &mut out[at + j * n..]);
+            S::O::store(io, y, &mut ob[j * n..]);
         }
         let doubt = if S::IN_PLACE { early } else { doubt(x, &ys) };
         if let Some((ms, kept)) = doubt {

@@ -268,9 +268,18 @@ kernel!(
         neg_inf_nan(v, x, mish(v, x))
     )
 );
+/// `y`, or `x` quieted where `x` is NaN. The arithmetic on a NaN input yields a NaN whose
+/// sign and payload follow the hardware's rules for the operand order the compiler chose
+/// (`−(q·6) + s` and `s − q·6` differ), which an unrelated change can alter; this select
+/// makes the output x's own NaN on every instruction set. `x + x` quiets it the same way
+/// everywhere (both operands are the same NaN).
+#[inline(always)]
+fn nan_from_input<S: Lanes>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
+    v.sel(v.eq(x, x), y, v.add(x, x))
+}
+
 kernel!(
-    // NaN: every operation carries x's NaN (±inf lanes, whose inf − inf makes a NaN of the
-    // hardware's choosing, are selected away), so no canonical NaN is needed.
+    // NaN: x's own, quieted ([`nan_from_input`]).
     @plain HardSigmoid {} | v,
     x | {
         // (x + 3)/6 rounded once: x + 3 kept exact as s + e (a Fast2Sum, exact where the
@@ -279,12 +288,11 @@ kernel!(
         let (s, e) = v.fast_two_sum(v.splat(3.0), x);
         let mid = div6(v, s, e);
         let y = v.sel(v.le(x, v.splat(-3.0)), v.splat(0.0), mid);
-        v.sel(v.ge(x, v.splat(3.0)), v.splat(1.0), y)
+        nan_from_input(v, x, v.sel(v.ge(x, v.splat(3.0)), v.splat(1.0), y))
     }
 );
 kernel!(
-    // NaN: x's own, as hard_sigmoid's; −inf·0, the one NaN an operation would make, is
-    // selected as a constant.
+    // NaN: x's own, as hard_sigmoid's; −inf·0 is selected as a constant NaN.
     @plain HardSwish {} | v,
     x | {
         // x·(x + 3)/6 rounded once in the ramp (|x| < 3, where the Fast2Sum is exact), x
@@ -295,7 +303,7 @@ kernel!(
         let low = v.sel(v.eq(x, v.splat(-INF)), v.splat(f32::NAN), v.splat(-0.0));
         let y = v.sel(v.le(x, v.splat(-3.0)), low, mid);
         let y = v.sel(v.eq(x, v.splat(0.0)), x, y);
-        v.sel(v.ge(x, v.splat(3.0)), x, y)
+        nan_from_input(v, x, v.sel(v.ge(x, v.splat(3.0)), x, y))
     }
 );
 kernel!(
@@ -369,7 +377,7 @@ kernel!(
         let (s, e) = v.fast_two_sum(v.splat(1.0), x);
         let mid = v.mul(v.fma(s, s, v.mul(v.add(s, s), e)), v.splat(0.25));
         let y = v.sel(v.ge(x, v.splat(1.0)), x, mid);
-        v.sel(v.le(x, v.splat(-1.0)), v.splat(0.0), y)
+        nan_from_input(v, x, v.sel(v.le(x, v.splat(-1.0)), v.splat(0.0), y))
     }
 );
 kernel!(
