@@ -340,6 +340,19 @@ fn picked<IO: Io>(io: IO, p: Pick, c: u16, input: U16<IO>) -> U16<IO> {
     }
 }
 
+/// The NaN lanes of `h`, and `h` with those quieted (the input as the picks return it).
+#[inline(always)]
+fn nan_and_input<IO: Io>(io: IO, plan: &Plan, h: U16<IO>) -> (M16<IO>, U16<IO>) {
+    let simd = io.simd();
+    let nan = gt(
+        io,
+        simd.and_u16s(h, simd.splat_u16s(0x7fff)),
+        simd.splat_u16s(plan.inf),
+    );
+    let quiet = simd.and_u16s(io.ones16(nan), simd.splat_u16s(plan.quiet));
+    (nan, simd.or_u16s(h, quiet))
+}
+
 /// The function `s` (numbers from `plan`) on the 16-bit lanes `h`.
 #[inline(always)]
 fn apply<IO: Io>(io: IO, s: &Select, plan: &Plan, h: U16<IO>) -> U16<IO> {
@@ -349,9 +362,7 @@ fn apply<IO: Io>(io: IO, s: &Select, plan: &Plan, h: U16<IO>) -> U16<IO> {
     // `and`, `or` and `xor` issue four.
     let negative = io.ones16(gt(io, simd.splat_u16s(0), h));
     let k = simd.xor_u16s(h, simd.and_u16s(negative, low));
-    let nan = gt(io, simd.and_u16s(h, low), simd.splat_u16s(plan.inf));
-    let quiet = simd.and_u16s(io.ones16(nan), simd.splat_u16s(plan.quiet));
-    let input = simd.or_u16s(h, quiet);
+    let (nan, input) = nan_and_input(io, plan, h);
     let mut y = picked(io, s.rest, plan.rest, input);
     let mut all_input = s.rest == Pick::Input && s.nan == Pick::Input;
     for (rule, &(t, c)) in s.rules.iter().zip(&plan.rules) {
@@ -389,14 +400,8 @@ fn apply_clamp<IO: Io>(io: IO, s: &Select, plan: &Plan, [lo, hi]: [i16; 2], h: U
     if sides.clone().any(|(side, _)| upper(*side)) {
         y = simd.min_i16s(y, simd.splat_i16s(hi));
     }
-    let y = simd.transmute_u16s_i16s(y);
-    let nan = gt(
-        io,
-        simd.and_u16s(h, simd.splat_u16s(0x7fff)),
-        simd.splat_u16s(plan.inf),
-    );
-    let quiet = simd.and_u16s(io.ones16(nan), simd.splat_u16s(plan.quiet));
-    io.blend16(nan, simd.or_u16s(h, quiet), y)
+    let (nan, input) = nan_and_input(io, plan, h);
+    io.blend16(nan, input, simd.transmute_u16s_i16s(y))
 }
 
 /// [`Form::MagnitudeClamp`] on the 16-bit lanes `h`.
@@ -407,9 +412,8 @@ fn apply_magnitude_clamp<IO: Io>(io: IO, plan: &Plan, hi: i16, h: U16<IO>) -> U1
     let sign = simd.xor_u16s(h, m);
     let y = simd.min_i16s(simd.transmute_i16s_u16s(m), simd.splat_i16s(hi));
     let y = simd.or_u16s(simd.transmute_u16s_i16s(y), sign);
-    let nan = gt(io, m, simd.splat_u16s(plan.inf));
-    let quiet = simd.and_u16s(io.ones16(nan), simd.splat_u16s(plan.quiet));
-    io.blend16(nan, simd.or_u16s(h, quiet), y)
+    let (nan, input) = nan_and_input(io, plan, h);
+    io.blend16(nan, input, y)
 }
 
 /// [`Form::MagnitudeKeep`] on the 16-bit lanes `h`.
