@@ -21,23 +21,18 @@ const BATCH: usize = 64;
 fn unlikely() {}
 
 /// Lanes awaiting the f64 reference: output index, input, and slope (two-input kernels).
-struct Pending {
+struct Batch {
     len: usize,
     at: [usize; BATCH],
     x: [f32; BATCH],
     a: [f32; BATCH],
 }
 
-impl Pending {
-    fn new() -> Self {
-        Pending {
-            len: 0,
-            at: [0; BATCH],
-            x: [0.0; BATCH],
-            a: [0.0; BATCH],
-        }
-    }
+/// The lanes in doubt of one call. The batch is made at the first such lane: most calls have
+/// none, and then skip clearing its kilobyte.
+struct Pending(Option<Batch>);
 
+impl Pending {
     /// Notes the lanes of `m`, for the vector at `at` computed from the elements `x` (and
     /// `a`, two-input kernels), resolving a full batch into `out`; lanes past `limit` (tail
     /// padding) are skipped. Call it after the vector's store: a full batch is written to
@@ -62,18 +57,37 @@ impl Pending {
             return;
         }
         unlikely();
+        let b = self.0.get_or_insert_with(Batch::new);
         let flags = v.sel(m, v.splat(1.0), v.splat(0.0));
         let flags: &[f32] = bytemuck::cast_slice(core::slice::from_ref(&flags));
         for i in 0..flags.len().min(limit) {
             if flags[i] != 0.0 {
-                if self.len == BATCH {
-                    self.resolve::<O>(out, exact);
+                if b.len == BATCH {
+                    b.resolve::<O>(out, exact);
                 }
-                self.at[self.len] = at + i;
-                self.x[self.len] = I::widen_one(x[i]);
-                self.a[self.len] = a.map_or(0.0, |a| I::widen_one(a[i]));
-                self.len += 1;
+                b.at[b.len] = at + i;
+                b.x[b.len] = I::widen_one(x[i]);
+                b.a[b.len] = a.map_or(0.0, |a| I::widen_one(a[i]));
+                b.len += 1;
             }
+        }
+    }
+
+    /// Writes the lanes still noted into `out`.
+    fn finish<O: Format>(&mut self, out: &mut [O::Elem], exact: &Exact) {
+        if let Some(b) = &mut self.0 {
+            b.resolve::<O>(out, exact);
+        }
+    }
+}
+
+impl Batch {
+    fn new() -> Self {
+        Batch {
+            len: 0,
+            at: [0; BATCH],
+            x: [0.0; BATCH],
+            a: [0.0; BATCH],
         }
     }
 
@@ -298,7 +312,7 @@ impl<K: Kernel2, S: Slices, const R: u32> WithIo for Map<'_, K, S, R> {
     fn with_io<IO: Io>(mut self, io: IO) {
         let n = <IO::S as Simd>::F32_LANES;
         let len = self.s.inputs().0.len();
-        let mut pending = Pending::new();
+        let mut pending = Pending(None);
         let (blocks, whole) = (len / (n * UNROLL) * (n * UNROLL), len / n * n);
         for at in (0..blocks).step_by(n * UNROLL) {
             self.block::<IO, UNROLL>(io, at, &mut pending);
@@ -309,10 +323,8 @@ impl<K: Kernel2, S: Slices, const R: u32> WithIo for Map<'_, K, S, R> {
         if whole < len {
             self.tail(io, whole, &mut pending);
         }
-        if pending.len > 0 {
-            let (.., out) = self.s.parts();
-            pending.resolve::<S::O>(out, self.exact);
-        }
+        let (.., out) = self.s.parts();
+        pending.finish::<S::O>(out, self.exact);
     }
 }
 

@@ -29,14 +29,6 @@ fn below<S: Simd>(v: V<S>, a: U<S>, b: u32) -> M<S> {
     s.less_than_i32s(s.transmute_i32s_u32s(a), s.splat_i32s(b as i32))
 }
 
-/// `a > b`, as [`below`].
-#[inline(always)]
-fn above<S: Simd>(v: V<S>, a: U<S>, b: u32) -> M<S> {
-    debug_assert!(b < 1 << 31);
-    let s = v.0;
-    s.greater_than_i32s(s.transmute_i32s_u32s(a), s.splat_i32s(b as i32))
-}
-
 /// `|y|` as bits.
 #[inline(always)]
 pub(crate) fn abs_bits<S: Simd>(v: V<S>, y: F<S>) -> U<S> {
@@ -103,7 +95,7 @@ pub(crate) fn narrow_bf16<S: Simd>(v: V<S>, y: F<S>) -> U<S> {
     let odd = v.and_u(v.shr(x, 16), v.splat_u(1));
     let rounded = v.add_u(x, v.add_u(v.splat_u(0x7fff), odd));
     let nan = v.or_u(x, v.splat_u(0x0040_0000));
-    sel_u(v, above(v, abs_bits(v, y), 0x7f80_0000), nan, rounded)
+    sel_u(v, v.is_nan(y), nan, rounded)
 }
 
 /// Lanes of `y` less than `radius` f32 steps from a midpoint of f16 (a superset, a function
@@ -112,18 +104,27 @@ pub(crate) fn narrow_bf16<S: Simd>(v: V<S>, y: F<S>) -> U<S> {
 /// results drop more bits, whose midpoint is a multiple of 2^13, so there the low 13 bits
 /// must be near 0 (and |y| ≥ 2^-26: anything smaller, zero included, rounds to zero with its
 /// neighbours). The canonical NaN is never flagged.
+///
+/// The range tests compare `|y|` as floats against normal thresholds: one instruction each
+/// on AVX2, where LLVM turns integer compares of magnitudes into unsigned ones (two
+/// instructions), and the same answer with denormals-are-zero, since a subnormal `|y|` is
+/// below both thresholds either way. The low bits of `y` and `|y|` agree, so the window test
+/// takes `y`'s.
 #[inline(always)]
 pub(crate) fn near_f16_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S> {
-    let a = abs_bits(v, y);
+    let a = v.abs(y);
     let r = radius - 1;
     let offset = sel_u(
         v,
-        below(v, a, 0x3880_0000),
+        v.lt(a, v.splat(f32::from_bits(0x3880_0000))),
         v.splat_u(r),
         v.splat_u(r.wrapping_sub(0x1000)),
     );
-    let d = v.and_u(v.add_u(a, offset), v.splat_u(0x1fff));
-    v.and_m(below(v, d, 2 * r + 1), above(v, a, 0x327f_ffff))
+    let d = v.and_u(v.add_u(v.bits(y), offset), v.splat_u(0x1fff));
+    v.and_m(
+        below(v, d, 2 * r + 1),
+        v.gt(a, v.splat(f32::from_bits(0x327f_ffff))),
+    )
 }
 
 /// Lanes of `y` less than `radius` f32 steps from a midpoint of bf16: the 16 dropped bits
