@@ -109,3 +109,81 @@ fn other_parameters() {
         );
     }
 }
+
+/// A lane's result does not depend on the other lanes of its vector: the kernels pick a
+/// form per vector (a lean one where every lane allows it, selects for outliers such as a
+/// large |x| or an infinity, a full-range one otherwise), and every form must give each
+/// lane the bits it gets among lanes like itself. Each probe value sits at two positions
+/// of a slice filled with another value, and must come out as in a slice of its own.
+#[test]
+fn neighbours_do_not_change_a_lane() {
+    let magnitudes = [
+        0.0,
+        1e-40,
+        1e-7,
+        0.3,
+        0.8,
+        2.0,
+        5.0,
+        9.9,
+        10.5,
+        13.5,
+        14.5,
+        16.0,
+        17.4,
+        20.0,
+        31.0,
+        33.0,
+        40.0,
+        64.0,
+        86.0,
+        87.5,
+        88.5,
+        89.0,
+        95.0,
+        104.2,
+        105.0,
+        111.0,
+        150.0,
+        1e4,
+        1e13,
+        1e20,
+        3e38,
+        f32::INFINITY,
+    ];
+    let mut values: Vec<f32> = magnitudes.iter().flat_map(|&m| [m, -m]).collect();
+    values.push(f32::NAN);
+    const LEN: usize = 32;
+    const AT: [usize; 2] = [3, 20];
+    for op in OPS {
+        let params = op.defaults();
+        for isa in Isa::available() {
+            let run = |x: &[f32]| {
+                let mut y = vec![0.0f32; x.len()];
+                with_isa(isa, || (op.run)(x, &mut y, &params)).unwrap();
+                y
+            };
+            let alone: Vec<u32> = values
+                .iter()
+                .map(|&p| run(&[p; LEN])[0].to_bits())
+                .collect();
+            for &fill in &values {
+                for (&probe, &want) in values.iter().zip(&alone) {
+                    let mut x = [fill; LEN];
+                    AT.iter().for_each(|&i| x[i] = probe);
+                    let y = run(&x);
+                    for i in AT {
+                        assert_eq!(
+                            y[i].to_bits(),
+                            want,
+                            "{} on {isa}: x = {probe:e} gives {:e} next to {fill:e}, {:e} alone",
+                            op.name,
+                            y[i],
+                            f32::from_bits(want)
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

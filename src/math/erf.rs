@@ -187,6 +187,31 @@ pub(crate) fn erfc<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
 /// x·Φ(x) = ½·x·erfc(−x/√2), the exact GELU, ≤ 2 ulp.
 #[inline(always)]
 pub(crate) fn gelu<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
+    let tame = v.le(v.abs(x), v.splat(GELU_TAME));
+    if v.all(tame) {
+        return gelu_form::<S, false>(v, x);
+    }
+    // x > GELU_TAME gives x (Φ(−x) < 2^-24 by far), a finite x < −GELU_ZERO gives −0: a
+    // vector whose lanes all lie there or in the tame range keeps the tame form, its other
+    // lanes computed at 0.
+    let big = v.gt(x, v.splat(GELU_TAME));
+    let zero = v.and_m(
+        v.lt(x, v.splat(-GELU_ZERO)),
+        v.gt(x, v.splat(f32::NEG_INFINITY)),
+    );
+    if v.all(v.or_m(tame, v.or_m(big, zero))) {
+        let y = gelu_form::<S, false>(v, v.sel(tame, x, v.splat(0.0)));
+        return v.sel(big, x, v.sel(zero, v.splat(-0.0), y));
+    }
+    gelu_form::<S, true>(v, x)
+}
+
+/// Below −this, |x|·Φ(x) < φ(x) < 2^-151: gelu(x) rounds to −0.
+const GELU_ZERO: f32 = 15.0;
+
+/// [`gelu`] in its `WIDE` form, or without it where every |x| ≤ [`GELU_TAME`].
+#[inline(always)]
+fn gelu_form<S: Lanes, const WIDE: bool>(v: V<S>, x: F<S>) -> F<S> {
     // |x| < 0.75: ½x + x²·P(x²) with x² exact.
     let (x2_hi, x2_lo) = v.two_prod(x, x);
     let p = v.poly(x2_hi, &PHI_P);
@@ -196,11 +221,7 @@ pub(crate) fn gelu<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     if !v.any(outer) {
         return small;
     }
-    if v.all(v.le(v.abs(x), v.splat(GELU_TAME))) {
-        gelu_tail::<S, false>(v, x, small, (x2_hi, x2_lo))
-    } else {
-        gelu_tail::<S, true>(v, x, small, (x2_hi, x2_lo))
-    }
+    gelu_tail::<S, WIDE>(v, x, small, (x2_hi, x2_lo))
 }
 
 /// Up to this |x|, no [`gelu`] lane needs the far-tail clamp (z ≤ 9.2 < [`TAIL_MAX`]), a

@@ -130,10 +130,15 @@ pub(crate) fn exp_plain<S: Lanes>(v: V<S>, x: F<S>) -> (F<S>, bool) {
 /// e^x for any lanes (subnormal results, overflow to inf, underflow to 0, NaN carried).
 #[inline(always)]
 pub(crate) fn exp_special<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
+    let over = v.gt(x, v.splat(EXP_OVERFLOW));
+    let under = v.lt(x, v.splat(EXP_UNDERFLOW));
+    // Those lanes take their value by select: computing e^0 there keeps out-of-range powers
+    // of two (and the two-step scaling they would ask for) away from the rest.
+    let x = v.sel(v.or_m(over, under), v.splat(0.0), x);
     let red = reduce(v, x);
     let y = scale(v, exp_poly(v, red.r), red.t, red.n);
-    let y = v.sel(v.gt(x, v.splat(EXP_OVERFLOW)), v.splat(f32::INFINITY), y);
-    v.sel(v.lt(x, v.splat(EXP_UNDERFLOW)), v.splat(0.0), y)
+    let y = v.sel(over, v.splat(f32::INFINITY), y);
+    v.sel(under, v.splat(0.0), y)
 }
 
 /// e^(hi + lo) as `2^n · (p.hi + p.lo)` with p in [0.7, 1.42], about 40 bits.
@@ -224,6 +229,11 @@ pub(crate) fn expm1<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let y = if v.all(v.le(a, v.splat(EXPM1_MID))) {
         // The common case: |n| ≤ 23 in every lane, where `expm1_normal` takes `expm1_mid`.
         expm1_mid(v, t, em)
+    } else if v.all(v.le(x, v.splat(EXPM1_MID))) {
+        // Only large negative x besides: n ≤ −25 means e^x < 2^-25, so e^x − 1 rounds to
+        // −1, as `expm1_normal` and the |x| > 87 branch below give it; the other lanes have
+        // |n| ≤ 24, `expm1_mid`'s range.
+        v.sel(v.lt(n, v.splat(-24.5)), v.splat(-1.0), expm1_mid(v, t, em))
     } else if v.any(v.not_m(fast)) {
         // |x| > 87 (or NaN): e^x − 1 is e^x (or −1) to far below half an ulp.
         let p = v.add(v.splat(1.0), em.hi);

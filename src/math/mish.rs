@@ -2,7 +2,7 @@
 //! corrected by its remainder.
 
 use super::Dd;
-use super::sigmoid::{LeanExp, far, lean_exp, ratio_tail};
+use super::sigmoid::{LeanExp, lean_exp, ratio_tail};
 use crate::simd::Lanes;
 use crate::simd::{F, V};
 
@@ -17,15 +17,11 @@ use crate::simd::{F, V};
 /// one quotient `R = A/(A + B)` either way, corrected as in σ (by the exact remainder times
 /// `1/D`, here a second division).
 ///
-/// `NEAR`: as in [`sigmoid_lean`](super::sigmoid::sigmoid_lean), every |x| ≤
-/// [`SIGMOID_FAR`](super::sigmoid::SIGMOID_FAR).
+/// `WIDE`: as in [`sigmoid_lean`](super::sigmoid::sigmoid_lean) (`false` where every
+/// |x| ≤ [`SIGMOID_FAR`](super::sigmoid::SIGMOID_FAR); `true` serves −SIGMOID_LEAN ≤ x < ∞).
 #[inline(always)]
-pub(crate) fn mish_lean<S: Lanes, const NEAR: bool>(v: V<S>, x: F<S>) -> F<S> {
-    let y = if !NEAR && far(v, x) {
-        mish_tail(v, lean_exp::<S, true, false, false>(v, x, x, x))
-    } else {
-        mish_tail(v, lean_exp::<S, false, false, false>(v, x, x, x))
-    };
+pub(crate) fn mish_lean<S: Lanes, const WIDE: bool>(v: V<S>, x: F<S>) -> F<S> {
+    let y = mish_tail(v, lean_exp::<S, WIDE, false, false>(v, x, x, x));
     // x = ±0: x·(…) may come out with the other sign.
     v.sel(v.eq(x, v.splat(0.0)), x, y)
 }

@@ -95,6 +95,10 @@ pub(crate) fn sigmoid<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
 /// (σ(−|z|) > 2^-126).
 pub(crate) const SIGMOID_LEAN: f32 = 87.0;
 
+/// Below −this, `f·σ(z)` rounds to ±0 for every caller of the lean kernels: |f|·e^z <
+/// 2^-151 where f = 1 or |f| ≤ |z| (e^-110 = 1.7e-48; 110·e^-110 = 1.9e-46).
+pub(crate) const SIGMOID_ZERO: f32 = 110.0;
+
 /// Beyond this |z| (in some lane), [`sigmoid_lean`] takes the variant that keeps its
 /// intermediates normal: z > 32 is clamped (σ(z) = 1 − 2^-46 already rounds `f·σ` to `f`),
 /// and a z < −32 lane works at 2^64 times its size, scaled back by one exact product.
@@ -113,22 +117,24 @@ pub(crate) const SIGMOID_FAR: f32 = 32.0;
 /// `σ(|z|) = 1 − p/D`, one Fast2Sum. The polynomial is evaluated in Estrin's scheme, which
 /// shortens the dependency chain that bounds this kernel.
 ///
-/// `NEAR`: the caller has checked that every lane has |z| ≤ [`SIGMOID_FAR`], so the test
-/// for the `WIDE` form is left out (the same bits: the two forms agree in those lanes).
+/// `WIDE` picks the form (the two agree bit for bit where both apply): `false` for a
+/// vector whose lanes all have |z| ≤ [`SIGMOID_FAR`] ([`near`]), `true` for any other,
+/// which then serves every lane with `−SIGMOID_LEAN ≤ z < ∞` (z > [`SIGMOID_FAR`] is
+/// clamped to it; `f` must be finite there).
 #[inline(always)]
-pub(crate) fn sigmoid_lean<S: Lanes, const NEAR: bool>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
-    lean::<S, NEAR, false, false>(v, z, z, f)
+pub(crate) fn sigmoid_lean<S: Lanes, const WIDE: bool>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
+    sigmoid_tail(v, lean_exp::<S, WIDE, false, false>(v, z, z, f))
 }
 
 /// [`sigmoid_lean`] of a double-f32 argument `z_hi + z_lo`.
 #[inline(always)]
-pub(crate) fn sigmoid_lean_dd<S: Lanes, const NEAR: bool>(
+pub(crate) fn sigmoid_lean_dd<S: Lanes, const WIDE: bool>(
     v: V<S>,
     z_hi: F<S>,
     z_lo: F<S>,
     f: F<S>,
 ) -> F<S> {
-    lean::<S, NEAR, true, false>(v, z_hi, z_lo, f)
+    sigmoid_tail(v, lean_exp::<S, WIDE, true, false>(v, z_hi, z_lo, f))
 }
 
 /// [`sigmoid_lean`] with σ good to about 2^-26 relative (two more operations, see
@@ -136,23 +142,12 @@ pub(crate) fn sigmoid_lean_dd<S: Lanes, const NEAR: bool>(
 /// the plain form can miss by 1%.
 #[inline(always)]
 pub(crate) fn sigmoid_lean_tight<S: Lanes>(v: V<S>, z: F<S>, f: F<S>) -> F<S> {
-    lean::<S, false, false, true>(v, z, z, f)
-}
-
-/// `z_lo` takes part only where `DD`.
-#[inline(always)]
-fn lean<S: Lanes, const NEAR: bool, const DD: bool, const TIGHT: bool>(
-    v: V<S>,
-    z: F<S>,
-    z_lo: F<S>,
-    f: F<S>,
-) -> F<S> {
     // Subnormal intermediates cost microcode assists on x86: only a vector that could make
     // one pays for the variant that avoids them.
-    if !NEAR && far(v, z) {
-        sigmoid_tail(v, lean_exp::<S, true, DD, TIGHT>(v, z, z_lo, f))
+    if far(v, z) {
+        sigmoid_tail(v, lean_exp::<S, true, false, true>(v, z, z, f))
     } else {
-        sigmoid_tail(v, lean_exp::<S, false, DD, TIGHT>(v, z, z_lo, f))
+        sigmoid_tail(v, lean_exp::<S, false, false, true>(v, z, z, f))
     }
 }
 
@@ -162,8 +157,8 @@ pub(crate) fn far<S: Lanes>(v: V<S>, z: F<S>) -> bool {
     v.any(v.gt(v.abs(z), v.splat(SIGMOID_FAR)))
 }
 
-/// Whether every lane has |z| ≤ [`SIGMOID_FAR`] (NaN has not): the lean kernels' `NEAR`
-/// promise, which also puts every lane inside [`SIGMOID_LEAN`].
+/// Whether every lane has |z| ≤ [`SIGMOID_FAR`] (NaN has not): where the lean kernels may
+/// take their plain form (`WIDE = false`).
 #[inline(always)]
 pub(crate) fn near<S: Lanes>(v: V<S>, z: F<S>) -> bool {
     v.all(v.le(v.abs(z), v.splat(SIGMOID_FAR)))
@@ -191,7 +186,8 @@ pub(crate) struct LeanExp<S: Lanes> {
 }
 
 /// The shared front of the lean kernels, for |z| ≤ [`SIGMOID_LEAN`]: `WIDE` clamps z >
-/// [`SIGMOID_FAR`] to it and scales the z < −[`SIGMOID_FAR`] lanes; `DD` adds `z_lo`;
+/// [`SIGMOID_FAR`] to it (so any z ≥ −SIGMOID_LEAN is served), scales the
+/// z < −[`SIGMOID_FAR`] lanes and holds z < −SIGMOID_LEAN at its edge (garbage there); `DD` adds `z_lo`;
 /// `TIGHT` keeps the rounding of the polynomial's sum out of `p` (2^-28 of it instead of
 /// 2^-25, for two more operations).
 #[inline(always)]
@@ -210,6 +206,9 @@ pub(crate) fn lean_exp<S: Lanes, const WIDE: bool, const DD: bool, const TIGHT: 
         let clamp = v.and_m(v.not_m(neg), v.lt(a, v.splat(-SIGMOID_FAR)));
         a = v.sel(clamp, v.splat(-SIGMOID_FAR), a);
         a_lo = v.sel(clamp, v.splat(0.0), a_lo);
+        // Lanes below −SIGMOID_LEAN are the caller's to replace: kept at its edge, they
+        // make no subnormal or out-of-range 2^n either.
+        a = v.sel(v.lt(a, v.splat(-SIGMOID_LEAN)), v.splat(-SIGMOID_LEAN), a);
         let d = v.lt(a, v.splat(-SIGMOID_FAR));
         scale = v.sel(d, v.splat(f32::from_bits((127 + 64) << 23)), one);
         unscale = v.sel(d, v.splat(f32::from_bits((127 - 64) << 23)), one);

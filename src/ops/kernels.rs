@@ -6,12 +6,13 @@ use crate::math::exp::{exp_neg_abs, exp_plain, exp_special, expm1, unscale};
 use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
 use crate::math::mish::mish_lean;
 use crate::math::sigmoid::{
-    SIGMOID_LEAN, Scaled, near, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean, sigmoid_lean_dd,
+    SIGMOID_LEAN, SIGMOID_ZERO, Scaled, near, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean,
+    sigmoid_lean_dd,
 };
 use crate::math::softplus::{SOFTPLUS_LEAN, log1p_exp_neg_lean};
 use crate::math::{Dd, erf, tanh};
 use crate::simd::Lanes;
-use crate::simd::{F, V};
+use crate::simd::{F, M, V};
 
 /// Defines a kernel struct with f32 parameters and its per-vector body.
 ///
@@ -126,11 +127,20 @@ kernel!(
         }
     }
 );
+/// `z` where `pos` is false, 0 where it holds: the argument of the ELU family's e^z − 1,
+/// whose value the positive lanes drop; so a large positive x does not send the vector down
+/// expm1's slower branches.
+#[inline(always)]
+fn not_positive<S: Lanes>(v: V<S>, pos: M<S>, z: F<S>) -> F<S> {
+    v.sel(pos, v.splat(0.0), z)
+}
+
 kernel!(
     Elu { alpha } | v,
     x | {
-        let neg = v.mul(v.splat(alpha), expm1(v, x));
-        v.sel(v.gt(x, v.splat(0.0)), x, neg)
+        let pos = v.gt(x, v.splat(0.0));
+        let neg = v.mul(v.splat(alpha), expm1(v, not_positive(v, pos, x)));
+        v.sel(pos, x, neg)
     }
 );
 kernel!(
@@ -145,65 +155,86 @@ kernel!(
             v.div(x, v.splat(alpha))
         };
         // + 0.0 turns the −0 of expm1(−0) into +0, as max(x, 0) + … does in both frameworks.
-        let neg = v.add(v.mul(v.splat(alpha), expm1(v, z)), v.splat(0.0));
-        v.sel(v.gt(x, v.splat(0.0)), x, neg)
+        let pos = v.gt(x, v.splat(0.0));
+        let neg = v.add(
+            v.mul(v.splat(alpha), expm1(v, not_positive(v, pos, z))),
+            v.splat(0.0),
+        );
+        v.sel(pos, x, neg)
     }
 );
 kernel!(
     Selu {} | v,
     x | {
         let pos = mul_const(v, x, SELU_LAMBDA.0, SELU_LAMBDA.1);
-        let neg = mul_const(v, expm1(v, x), SELU_LA.0, SELU_LA.1);
-        v.sel(v.gt(x, v.splat(0.0)), pos, neg)
+        let positive = v.gt(x, v.splat(0.0));
+        let neg = mul_const(
+            v,
+            expm1(v, not_positive(v, positive, x)),
+            SELU_LA.0,
+            SELU_LA.1,
+        );
+        v.sel(positive, pos, neg)
     }
 );
-/// `$lean` where every lane has |z| ≤ `$limit` (no NaN can arise there); otherwise `$wide`
-/// on the other lanes, NaNs made canonical. The lean σ kernels serve their range this way.
-/// A macro, not a function taking closures: a closure body is compiled outside the
-/// instruction set's `target_feature` context unless it is inlined, and a large one is not.
-macro_rules! lean_or {
-    ($v:ident, $z:expr, $limit:expr, $lean:expr, $wide:expr $(,)?) => {{
-        let inside = $v.le($v.abs($z), $v.splat($limit));
-        let y = $lean;
-        if $v.all(inside) {
-            y
-        } else {
-            canonical_nan($v, $v.sel(inside, y, $wide))
-        }
-    }};
-}
-
-/// The lean σ kernels' dispatch: `$near` (the kernel's `NEAR` form) alone where every
-/// lane has |z| ≤ [`SIGMOID_FAR`](crate::math::sigmoid::SIGMOID_FAR), the common case,
-/// which then needs neither of [`lean_or!`]'s tests; otherwise `lean_or!` of `$lean` and
-/// `$wide`.
-macro_rules! near_or {
-    ($v:ident, $z:expr, $near:expr, $lean:expr, $wide:expr $(,)?) => {{
-        if near($v, $z) {
+/// The lean σ kernels' dispatch on `z`, where `$f` (an identifier) is the factor of `f·σ(z)`,
+/// finite wherever z is:
+/// - every lane |z| ≤ [`SIGMOID_FAR`](crate::math::sigmoid::SIGMOID_FAR) (the common case):
+///   `$near`, the kernel's plain form, alone;
+/// - otherwise `$wide`, its `WIDE` form, which serves −[`SIGMOID_LEAN`] ≤ z < ∞; a finite
+///   z < −[`SIGMOID_ZERO`] gives `f·0` (±0, what `f·σ(z)` rounds to); only the other lanes
+///   (NaN, ±∞, and −SIGMOID_ZERO ≤ z < −SIGMOID_LEAN) take `$full`, NaNs made canonical.
+///
+/// So one large |z| in a vector costs the `WIDE` form, not the full-range one, and the
+/// result of a lane does not depend on its neighbours. A macro, not a function taking
+/// closures: a closure body is compiled outside the instruction set's `target_feature`
+/// context unless it is inlined, and a large one is not.
+macro_rules! sigmoid_or {
+    ($v:ident, $z:expr, $f:ident, $near:expr, $wide:expr, $full:expr $(,)?) => {{
+        let z = $z;
+        if near($v, z) {
             $near
         } else {
-            lean_or!($v, $z, SIGMOID_LEAN, $lean, $wide)
+            let lean = $v.and_m($v.ge(z, $v.splat(-SIGMOID_LEAN)), $v.lt(z, $v.splat(INF)));
+            let y = $wide;
+            if $v.all(lean) {
+                y
+            } else {
+                let zero = $v.and_m($v.lt(z, $v.splat(-SIGMOID_ZERO)), $v.gt(z, $v.splat(-INF)));
+                let y = $v.sel(zero, $v.mul($f, $v.splat(0.0)), y);
+                let done = $v.or_m(lean, zero);
+                if $v.all(done) {
+                    y
+                } else {
+                    canonical_nan($v, $v.sel(done, y, $full))
+                }
+            }
         }
     }};
 }
 
 kernel!(
     @plain Sigmoid {} | v,
-    x | near_or!(
-        v,
-        x,
-        sigmoid_lean::<_, true>(v, x, v.splat(1.0)),
-        sigmoid_lean::<_, false>(v, x, v.splat(1.0)),
-        sigmoid(v, x)
-    )
+    x | {
+        let one = v.splat(1.0);
+        sigmoid_or!(
+            v,
+            x,
+            one,
+            sigmoid_lean::<_, false>(v, x, one),
+            sigmoid_lean::<_, true>(v, x, one),
+            sigmoid(v, x)
+        )
+    }
 );
 kernel!(
     @plain Silu {} | v,
-    x | near_or!(
+    x | sigmoid_or!(
         v,
         x,
-        sigmoid_lean::<_, true>(v, x, x),
+        x,
         sigmoid_lean::<_, false>(v, x, x),
+        sigmoid_lean::<_, true>(v, x, x),
         neg_inf_nan(v, x, sigmoid_dd(v, x, v.splat(0.0)).times(v, x))
     )
 );
@@ -212,11 +243,12 @@ kernel!(
     x | {
         let (z_hi, z_lo) = v.two_prod(x, v.splat(GELU_FAST.0));
         let z_lo = v.fma(x, v.splat(GELU_FAST.1), z_lo);
-        near_or!(
+        sigmoid_or!(
             v,
             z_hi,
-            sigmoid_lean_dd::<_, true>(v, z_hi, z_lo, x),
+            x,
             sigmoid_lean_dd::<_, false>(v, z_hi, z_lo, x),
+            sigmoid_lean_dd::<_, true>(v, z_hi, z_lo, x),
             neg_inf_nan(v, x, sigmoid_dd(v, z_hi, z_lo).times(v, x)),
         )
     }
@@ -225,46 +257,27 @@ kernel!(
     @plain GeluTanh {} | v,
     x | {
         let z = gelu_tanh_z(v, x);
-        lean_or!(
+        sigmoid_or!(
             v,
             z.hi,
-            SIGMOID_LEAN,
+            x,
             sigmoid_lean_dd::<_, false>(v, z.hi, z.lo, x),
+            sigmoid_lean_dd::<_, true>(v, z.hi, z.lo, x),
             neg_inf_nan(v, x, gelu_tanh(v, x)),
         )
     }
 );
 kernel!(Gelu {} | v, x | erf::gelu(v, x));
-kernel!(
-    @plain Softplus {} | v,
-    x | lean_or!(
-        v,
-        x,
-        SOFTPLUS_LEAN,
-        softplus_lean(v, x),
-        softplus(v, x)
-    )
-);
-kernel!(
-    @plain LogSigmoid {} | v,
-    x | {
-        let nx = v.neg(x);
-        lean_or!(
-            v,
-            nx,
-            SOFTPLUS_LEAN,
-            v.neg(softplus_lean(v, nx)),
-            v.neg(softplus(v, nx))
-        )
-    }
-);
+kernel!(@plain Softplus {} | v, x | softplus_signed::<_, false>(v, x));
+kernel!(@plain LogSigmoid {} | v, x | softplus_signed::<_, true>(v, v.neg(x)));
 kernel!(
     @plain Mish {} | v,
-    x | near_or!(
+    x | sigmoid_or!(
         v,
         x,
-        mish_lean::<_, true>(v, x),
+        x,
         mish_lean::<_, false>(v, x),
+        mish_lean::<_, true>(v, x),
         neg_inf_nan(v, x, mish(v, x))
     )
 );
@@ -503,6 +516,37 @@ fn softplus_lean<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let (h, e) = two_sum(v, relu(v, x), l.hi);
     v.add(h, v.add(e, l.lo))
 }
+
+/// softplus(x), or −softplus(x) where `NEG` (log_sigmoid(−x)), NaNs canonical: the lean
+/// form where every |x| ≤ [`SOFTPLUS_LEAN`]. Otherwise lanes with x > SOFTPLUS_LEAN give x
+/// (e^{−x} is far below half an ulp of x) and those with x < −[`SOFTPLUS_ZERO`] give +0,
+/// the lean form serving the rest; only a vector with a lane outside all three (NaN, or
+/// −SOFTPLUS_ZERO ≤ x < −SOFTPLUS_LEAN) takes the full-range form there.
+#[inline(always)]
+fn softplus_signed<S: Lanes, const NEG: bool>(v: V<S>, x: F<S>) -> F<S> {
+    let ok = v.le(v.abs(x), v.splat(SOFTPLUS_LEAN));
+    if v.all(ok) {
+        return negate_if::<_, NEG>(v, softplus_lean(v, x));
+    }
+    let big = v.gt(x, v.splat(SOFTPLUS_LEAN));
+    let zero = v.lt(x, v.splat(-SOFTPLUS_ZERO));
+    if v.all(v.or_m(ok, v.or_m(big, zero))) {
+        // The lean form's garbage lanes would hold out-of-range powers of two.
+        let y = softplus_lean(v, v.sel(ok, x, v.splat(0.0)));
+        return negate_if::<_, NEG>(v, v.sel(big, x, v.sel(zero, v.splat(0.0), y)));
+    }
+    let y = v.sel(ok, softplus_lean(v, x), softplus(v, x));
+    canonical_nan(v, negate_if::<_, NEG>(v, y))
+}
+
+/// `−y` where `NEG`, else `y`.
+#[inline(always)]
+fn negate_if<S: Lanes, const NEG: bool>(v: V<S>, y: F<S>) -> F<S> {
+    if NEG { v.neg(y) } else { y }
+}
+
+/// Below −this, softplus(x) < e^x rounds to +0.
+const SOFTPLUS_ZERO: f32 = 110.0;
 
 /// softplus(x) = max(x, 0) + log1p(e^{−|x|}), for any x.
 #[inline(always)]

@@ -71,17 +71,20 @@ impl BenchRow {
     }
 }
 
-/// The benchmark input: `n` values spread over [−10, 10] in a scrambled order (the range
-/// where activations do their work; the same inputs as the criterion benches).
-pub fn inputs(n: usize) -> Vec<f32> {
+/// The default input range, [−10, 10]: where activations do their work, and the criterion
+/// benches' inputs.
+pub const DEFAULT_RANGE: (f32, f32) = (-10.0, 10.0);
+
+/// The benchmark input: `n` values spread over `[lo, hi]` in a scrambled order.
+pub fn inputs(n: usize, (lo, hi): (f32, f32)) -> Vec<f32> {
     (0..n)
-        .map(|i| -10.0 + 20.0 * ((i * 7919) % n) as f32 / n as f32)
+        .map(|i| lo + (hi - lo) * ((i * 7919) % n) as f32 / n as f32)
         .collect()
 }
 
 /// [`inputs`] rounded to a half type (the criterion benches' half inputs).
-fn narrow<T: Element>(n: usize) -> Vec<T> {
-    inputs(n).into_iter().map(T::from_f32).collect()
+fn narrow<T: Element>(n: usize, range: (f32, f32)) -> Vec<T> {
+    inputs(n, range).into_iter().map(T::from_f32).collect()
 }
 
 /// Median seconds per call of `f` over `repeats` timed repeats, each long enough (about
@@ -146,6 +149,8 @@ pub struct Plan {
     pub repeats: u32,
     /// When f16/bf16 calls use lookup tables.
     pub tables: Tables,
+    /// The inputs' range ([`DEFAULT_RANGE`] but to see how outliers cost).
+    pub range: (f32, f32),
 }
 
 /// Measures every size × dtype: memcpy first, then every function × ISA.
@@ -163,9 +168,9 @@ pub fn measure(plan: &Plan, show_progress: bool) -> Vec<BenchRow> {
                 progress: &progress,
             };
             match dtype {
-                Dtype::F32 => one.run_all(&inputs(n), &mut rows),
-                Dtype::F16 => one.run_all(&narrow::<f16>(n), &mut rows),
-                Dtype::Bf16 => one.run_all(&narrow::<bf16>(n), &mut rows),
+                Dtype::F32 => one.run_all(&inputs(n, plan.range), &mut rows),
+                Dtype::F16 => one.run_all(&narrow::<f16>(n, plan.range), &mut rows),
+                Dtype::Bf16 => one.run_all(&narrow::<bf16>(n, plan.range), &mut rows),
             }
         }
     }
@@ -310,17 +315,43 @@ pub fn markdown(rows: &[BenchRow]) -> String {
 
 /// Renders the rows: the wide markdown table with a caption, or one JSON object / CSV
 /// line per measurement.
-pub fn render(rows: &[BenchRow], format: Format, repeats: u32) -> String {
+pub fn render(rows: &[BenchRow], format: Format, repeats: u32, (lo, hi): (f32, f32)) -> String {
     match format {
         Format::Markdown => format!(
             "{}\nGelem/s = 10^9 elements per second, median of {repeats} repeats, one thread, \
-             inputs in [−10, 10]; in brackets: the fraction of memcpy's throughput at the same \
+             inputs in [{}, {}]; in brackets: the fraction of memcpy's throughput at the same \
              size and dtype. Row-wise functions *(rows)*: rows of {} elements (one row when n \
              is smaller), elements/s counting inputs.\n",
             markdown(rows),
+            signed(lo),
+            signed(hi),
             rows::BENCH_ROW
         ),
         _ => output::render(format, &rows.iter().map(|r| r.fields()).collect::<Vec<_>>()),
+    }
+}
+
+/// `x` with a typographic minus sign, as the README's text writes ranges.
+fn signed(x: f32) -> String {
+    if x < 0.0 {
+        format!("−{}", -x)
+    } else {
+        x.to_string()
+    }
+}
+
+/// Reads `LO:HI`, the range of `--range` (finite, LO < HI).
+pub fn parse_range(s: &str) -> Result<(f32, f32), String> {
+    let bad = || format!("{s:?} is not a range LO:HI of finite numbers with LO < HI");
+    let (lo, hi) = s.trim().split_once(':').ok_or_else(bad)?;
+    let (lo, hi): (f32, f32) = (
+        lo.trim().parse().map_err(|_| bad())?,
+        hi.trim().parse().map_err(|_| bad())?,
+    );
+    if lo.is_finite() && hi.is_finite() && lo < hi {
+        Ok((lo, hi))
+    } else {
+        Err(bad())
     }
 }
 
@@ -335,11 +366,17 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
         sizes: args.sizes.clone(),
         repeats: args.repeats,
         tables: Tables::from_name(&args.tables).expect("clap checked the name"),
+        range: args.range,
     };
     let rows = measure(&plan, true);
     print!(
         "{}",
-        render(&rows, Format::from_args(&args.format), args.repeats)
+        render(
+            &rows,
+            Format::from_args(&args.format),
+            args.repeats,
+            args.range
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -350,10 +387,24 @@ mod tests {
 
     #[test]
     fn inputs_cover_the_range() {
-        let x = inputs(4096);
+        let x = inputs(4096, DEFAULT_RANGE);
         assert_eq!(x.len(), 4096);
         assert!(x.iter().all(|v| (-10.0..=10.0).contains(v)));
         assert!(x.iter().any(|&v| v < -9.9) && x.iter().any(|&v| v > 9.9));
+        let y = inputs(4096, (-200.0, 100.0));
+        assert!(y.iter().all(|v| (-200.0..=100.0).contains(v)));
+        assert!(y.iter().any(|&v| v < -199.0) && y.iter().any(|&v| v > 99.0));
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("-100:100"), Ok((-100.0, 100.0)));
+        assert_eq!(parse_range(" 0 : 1e3 "), Ok((0.0, 1000.0)));
+        for bad in ["", "5", "1:1", "2:1", "-inf:0", "a:b", "0:NaN"] {
+            assert!(parse_range(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(signed(-10.0), "−10");
+        assert_eq!(signed(2.5), "2.5");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Command-line arguments, and turning names into table entries and instruction sets.
 
+use crate::bench;
 use crate::dtype::Dtype;
 use clap::{Args, Parser, Subcommand};
 use lanewise::Isa;
@@ -121,6 +122,10 @@ pub struct BenchArgs {
     /// Timed repeats per measurement (the median is reported).
     #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(1..))]
     pub repeats: u32,
+    /// Inputs spread over LO:HI (a wide range shows what outliers cost, e.g. -100:100).
+    #[arg(long, value_name = "LO:HI", default_value = "-10:10", allow_hyphen_values = true,
+          value_parser = bench::parse_range)]
+    pub range: (f32, f32),
     /// f16/bf16 lookup tables (`lanewise::lut`): `auto` (the library's default: the timed
     /// calls run from the table once 65,536 elements have been computed), `eager`, or `off`
     /// (the kernels alone).

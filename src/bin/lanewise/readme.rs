@@ -143,6 +143,7 @@ pub fn speed_rows() -> Vec<BenchRow> {
             sizes: SPEED_SIZES.to_vec(),
             repeats: 11,
             tables: Tables::Auto,
+            range: bench::DEFAULT_RANGE,
         };
         for r in bench::measure(&plan, true) {
             let seen = |q: &BenchRow| q.name == r.name && q.dtype == r.dtype && q.n == r.n;
@@ -161,7 +162,12 @@ pub fn speed_table(rows: &[BenchRow]) -> String {
         .filter(|r| r.dtype == Dtype::F32)
         .cloned()
         .collect();
-    bench::render(&f32_rows, crate::output::Format::Markdown, 11)
+    bench::render(
+        &f32_rows,
+        crate::output::Format::Markdown,
+        11,
+        bench::DEFAULT_RANGE,
+    )
 }
 
 /// The half speed table: Gelem/s of every function in f32, f16 and bf16 at each size, and

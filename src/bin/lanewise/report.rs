@@ -118,12 +118,18 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, String> {
         sizes: vec![4096, 1 << 20],
         repeats: 7,
         tables: Tables::Auto,
+        range: bench::DEFAULT_RANGE,
     };
     println!("## Throughput on {best}\n");
     let bench_rows = bench::measure(&bench_plan, true);
     print!(
         "{}",
-        bench::render(&bench_rows, Format::Markdown, bench_plan.repeats)
+        bench::render(
+            &bench_rows,
+            Format::Markdown,
+            bench_plan.repeats,
+            bench_plan.range,
+        )
     );
     println!("\nEvery size, ISA and dtype: `lanewise bench`.");
     let mut failed = ulp::failures(&rows, 1.0);
