@@ -229,11 +229,6 @@ pub(crate) fn expm1<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let y = if v.all(v.le(a, v.splat(EXPM1_MID))) {
         // The common case: |n| ≤ 23 in every lane, where `expm1_normal` takes `expm1_mid`.
         expm1_mid(v, t, em)
-    } else if v.all(v.le(x, v.splat(EXPM1_MID))) {
-        // Only large negative x besides: n ≤ −25 means e^x < 2^-25, so e^x − 1 rounds to
-        // −1, as `expm1_normal` and the |x| > 87 branch below give it; the other lanes have
-        // |n| ≤ 24, `expm1_mid`'s range.
-        v.sel(v.lt(n, v.splat(-24.5)), v.splat(-1.0), expm1_mid(v, t, em))
     } else if v.any(v.not_m(fast)) {
         // |x| > 87 (or NaN): e^x − 1 is e^x (or −1) to far below half an ulp.
         let p = v.add(v.splat(1.0), em.hi);

@@ -12,7 +12,7 @@ use crate::math::sigmoid::{
 use crate::math::softplus::{SOFTPLUS_LEAN, log1p_exp_neg_lean};
 use crate::math::{Dd, erf, tanh};
 use crate::simd::Lanes;
-use crate::simd::{F, M, V};
+use crate::simd::{F, V};
 
 /// Defines a kernel struct with f32 parameters and its per-vector body.
 ///
@@ -127,20 +127,11 @@ kernel!(
         }
     }
 );
-/// `z` where `pos` is false, 0 where it holds: the argument of the ELU family's e^z − 1,
-/// whose value the positive lanes drop; so a large positive x does not send the vector down
-/// expm1's slower branches.
-#[inline(always)]
-fn not_positive<S: Lanes>(v: V<S>, pos: M<S>, z: F<S>) -> F<S> {
-    v.sel(pos, v.splat(0.0), z)
-}
-
 kernel!(
     Elu { alpha } | v,
     x | {
-        let pos = v.gt(x, v.splat(0.0));
-        let neg = v.mul(v.splat(alpha), expm1(v, not_positive(v, pos, x)));
-        v.sel(pos, x, neg)
+        let neg = v.mul(v.splat(alpha), expm1(v, x));
+        v.sel(v.gt(x, v.splat(0.0)), x, neg)
     }
 );
 kernel!(
@@ -155,26 +146,16 @@ kernel!(
             v.div(x, v.splat(alpha))
         };
         // + 0.0 turns the −0 of expm1(−0) into +0, as max(x, 0) + … does in both frameworks.
-        let pos = v.gt(x, v.splat(0.0));
-        let neg = v.add(
-            v.mul(v.splat(alpha), expm1(v, not_positive(v, pos, z))),
-            v.splat(0.0),
-        );
-        v.sel(pos, x, neg)
+        let neg = v.add(v.mul(v.splat(alpha), expm1(v, z)), v.splat(0.0));
+        v.sel(v.gt(x, v.splat(0.0)), x, neg)
     }
 );
 kernel!(
     Selu {} | v,
     x | {
         let pos = mul_const(v, x, SELU_LAMBDA.0, SELU_LAMBDA.1);
-        let positive = v.gt(x, v.splat(0.0));
-        let neg = mul_const(
-            v,
-            expm1(v, not_positive(v, positive, x)),
-            SELU_LA.0,
-            SELU_LA.1,
-        );
-        v.sel(positive, pos, neg)
+        let neg = mul_const(v, expm1(v, x), SELU_LA.0, SELU_LA.1);
+        v.sel(v.gt(x, v.splat(0.0)), pos, neg)
     }
 );
 /// The lean σ kernels' dispatch on `z`, where `$f` (an identifier) is the factor of `f·σ(z)`,
