@@ -187,8 +187,8 @@ pub(crate) struct LeanExp<S: Lanes> {
 
 /// The shared front of the lean kernels, for |z| ≤ [`SIGMOID_LEAN`]: `WIDE` clamps z >
 /// [`SIGMOID_FAR`] to it (so any z ≥ −SIGMOID_LEAN is served), scales the
-/// z < −[`SIGMOID_FAR`] lanes and holds z < −SIGMOID_LEAN at its edge (garbage there); `DD` adds `z_lo`;
-/// `TIGHT` keeps the rounding of the polynomial's sum out of `p` (2^-28 of it instead of
+/// z < −[`SIGMOID_FAR`] lanes and holds z < −SIGMOID_LEAN at its edge (garbage there);
+/// `DD` adds `z_lo`; `TIGHT` keeps the rounding of the polynomial's sum out of `p` (2^-28 of it instead of
 /// 2^-25, for two more operations).
 #[inline(always)]
 pub(crate) fn lean_exp<S: Lanes, const WIDE: bool, const DD: bool, const TIGHT: bool>(

@@ -500,9 +500,10 @@ fn softplus_lean<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
 
 /// softplus(x), or −softplus(x) where `NEG` (log_sigmoid(−x)), NaNs canonical: the lean
 /// form where every |x| ≤ [`SOFTPLUS_LEAN`]. Otherwise lanes with x > SOFTPLUS_LEAN give x
-/// (e^{−x} is far below half an ulp of x) and those with x < −[`SOFTPLUS_ZERO`] give +0,
+/// (e^{−x} is far below half an ulp of x) and those with x < −[`SIGMOID_ZERO`] give +0
+/// (softplus(x) < e^x, which rounds to 0 there as σ does),
 /// the lean form serving the rest; only a vector with a lane outside all three (NaN, or
-/// −SOFTPLUS_ZERO ≤ x < −SOFTPLUS_LEAN) takes the full-range form there.
+/// −SIGMOID_ZERO ≤ x < −SOFTPLUS_LEAN) takes the full-range form there.
 #[inline(always)]
 fn softplus_signed<S: Lanes, const NEG: bool>(v: V<S>, x: F<S>) -> F<S> {
     let ok = v.le(v.abs(x), v.splat(SOFTPLUS_LEAN));
@@ -510,7 +511,7 @@ fn softplus_signed<S: Lanes, const NEG: bool>(v: V<S>, x: F<S>) -> F<S> {
         return negate_if::<_, NEG>(v, softplus_lean(v, x));
     }
     let big = v.gt(x, v.splat(SOFTPLUS_LEAN));
-    let zero = v.lt(x, v.splat(-SOFTPLUS_ZERO));
+    let zero = v.lt(x, v.splat(-SIGMOID_ZERO));
     if v.all(v.or_m(ok, v.or_m(big, zero))) {
         // The lean form's garbage lanes would hold out-of-range powers of two.
         let y = softplus_lean(v, v.sel(ok, x, v.splat(0.0)));
@@ -525,9 +526,6 @@ fn softplus_signed<S: Lanes, const NEG: bool>(v: V<S>, x: F<S>) -> F<S> {
 fn negate_if<S: Lanes, const NEG: bool>(v: V<S>, y: F<S>) -> F<S> {
     if NEG { v.neg(y) } else { y }
 }
-
-/// Below −this, softplus(x) < e^x rounds to +0.
-const SOFTPLUS_ZERO: f32 = 110.0;
 
 /// softplus(x) = max(x, 0) + log1p(e^{−|x|}), for any x.
 #[inline(always)]
