@@ -426,6 +426,16 @@ impl<S: Lanes> V<S> {
     pub fn abs(self, a: F<S>) -> F<S> {
         self.0.abs(a)
     }
+    /// Bitwise OR of the lanes' bits.
+    #[inline(always)]
+    pub fn or(self, a: F<S>, b: F<S>) -> F<S> {
+        self.0.or(a, b)
+    }
+    /// Bitwise XOR of the lanes' bits.
+    #[inline(always)]
+    pub fn xor(self, a: F<S>, b: F<S>) -> F<S> {
+        self.0.xor(a, b)
+    }
     /// The sign bit of `a` alone (`-0.0` or `+0.0` per lane).
     #[inline(always)]
     pub fn sign_bit(self, a: F<S>) -> F<S> {

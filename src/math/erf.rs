@@ -4,7 +4,7 @@
 //! exact double-f32, so the steep exponential loses nothing to the rounding of z².
 
 use super::Dd;
-use super::exp::{SHIFTER, exp_lean, pow2};
+use super::exp::{GONE_N, SHIFTER, exp_lean, pow2};
 use super::sigmoid::{Scaled, recip_dd};
 use crate::simd::Lanes;
 use crate::simd::{F, V};
@@ -224,10 +224,11 @@ fn gelu_form<S: Lanes, const WIDE: bool>(v: V<S>, x: F<S>) -> F<S> {
     gelu_tail::<S, WIDE>(v, x, small, (x2_hi, x2_lo))
 }
 
-/// Up to this |x|, no [`gelu`] lane needs the far-tail clamp (z ≤ 9.2 < [`TAIL_MAX`]), a
-/// subnormal `2^n` (`e^{−x²/2} ≥ 2^-122`) or an infinity: the `WIDE = false` form of
-/// [`gelu_tail`] leaves out their selects (same bits in every such lane).
-const GELU_TAME: f32 = 13.0;
+/// Up to this |x|, no [`gelu`] lane needs the far-tail clamp (z ≤ 7.5 < [`TAIL_MAX`]), a
+/// tiny `2^n` (`e^{−x²/2} ≥ 2^-80`, so no product of it is subnormal: those cost microcode
+/// assists on Intel cores) or an infinity: the `WIDE = false` form of [`gelu_tail`] leaves
+/// out their selects (same bits in every such lane).
+const GELU_TAME: f32 = 10.5;
 
 /// [`gelu`] where some lane has |x| ≥ 0.75, given its small-|x| result and x² exactly.
 #[inline(always)]
@@ -256,16 +257,18 @@ fn gelu_tail<S: Lanes, const WIDE: bool>(
     let y_left = tail.value(v);
     // x ≥ 0.75: gelu(x) = x + gelu(−x), the second term small and negative.
     let g = tail.val;
-    let tc = if WIDE {
+    // Past 2^-89 the second term is far below half an ulp of x: it is dropped (a subnormal
+    // product would cost a microcode assist on Intel cores), the sum is x as before.
+    let s = if WIDE {
+        let gone = v.lt(tail.n, v.splat(GONE_N));
         v.sel(
-            v.lt(tail.n, v.splat(-126.0)),
-            v.splat(SHIFTER - 126.0),
-            tail.t,
+            gone,
+            v.splat(0.0),
+            pow2(v, v.sel(gone, v.splat(SHIFTER), tail.t)),
         )
     } else {
-        tail.t
+        pow2(v, tail.t)
     };
-    let s = pow2(v, tc);
     let (sum, err) = v.fast_two_sum(a, v.mul(g.hi, s));
     let y_right = v.add(sum, v.fma(g.lo, s, err));
     let y = v.sel(left, y_left, small);

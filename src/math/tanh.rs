@@ -21,7 +21,11 @@ pub(crate) fn tanh<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let a = v.abs(x);
     let x2 = v.mul(x, x);
     let small = v.fma(v.mul(x, x2), v.poly(x2, &TANH_P), x);
-    let e = exp(v, v.add(a, a));
+    // Beyond |x| = 9.02, tanh rounds to ±1 (2/(e^{2|x|} + 1) < 2^-25), and it does for
+    // |x| = 10 too: clamping there keeps e^{2|x|} in exp's plain range and 1/(e + 1)
+    // normal (a subnormal quotient costs a microcode assist on Intel cores). NaN stays.
+    let a10 = v.sel(v.gt(a, v.splat(10.0)), v.splat(10.0), a);
+    let e = exp(v, v.add(a10, a10));
     let big = v.fnma(
         v.splat(2.0),
         v.div(v.splat(1.0), v.add(e, v.splat(1.0))),

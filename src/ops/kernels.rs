@@ -2,7 +2,7 @@
 
 use crate::convert::{Pick, Select, Side};
 use crate::driver::{Kernel, Kernel2};
-use crate::math::exp::{exp_neg_abs, exp_plain, exp_special, expm1, unscale};
+use crate::math::exp::{GONE_N, exp_neg_abs, exp_plain, exp_special, expm1, unscale, unscale_near};
 use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
 use crate::math::mish::mish_lean;
 use crate::math::sigmoid::{
@@ -517,7 +517,12 @@ fn softplus_signed<S: Lanes, const NEG: bool>(v: V<S>, x: F<S>) -> F<S> {
         let y = softplus_lean(v, v.sel(ok, x, v.splat(0.0)));
         return negate_if::<_, NEG>(v, v.sel(big, x, v.sel(zero, v.splat(0.0), y)));
     }
-    let y = v.sel(ok, softplus_lean(v, x), softplus(v, x));
+    // (The lean form's other lanes compute at 0: at |x| > 32 it would make subnormals.)
+    let y = v.sel(
+        ok,
+        softplus_lean(v, v.sel(ok, x, v.splat(0.0))),
+        softplus(v, x),
+    );
     canonical_nan(v, negate_if::<_, NEG>(v, y))
 }
 
@@ -531,7 +536,17 @@ fn negate_if<S: Lanes, const NEG: bool>(v: V<S>, y: F<S>) -> F<S> {
 #[inline(always)]
 fn softplus<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let (p, red) = exp_neg_abs(v, x);
-    let l = log1p_parts(v, unscale(v, p, red));
+    let e = unscale(v, p, red);
+    // Where e < 2^-89, log1p_parts(e) is (+0, e.hi + e.lo) (1 + e.hi rounds to 1, and the
+    // logarithm of 1 adds nothing): taken directly, with no arithmetic on a subnormal e (a
+    // microcode assist per instruction on Intel cores).
+    let gone = v.lt(red.n, v.splat(GONE_N));
+    let zero = v.splat(0.0);
+    let l = log1p_parts(v, Dd::new(v.sel(gone, zero, e.hi), v.sel(gone, zero, e.lo)));
+    let l = Dd::<S>::new(
+        v.sel(gone, zero, l.hi),
+        v.sel(gone, v.add(e.hi, e.lo), l.lo),
+    );
     // max(x, 0) + l.hi + l.lo, rounded once (x = ±inf and NaN pass through the sum).
     let (h, e) = two_sum(v, relu(v, x), l.hi);
     let y = v.add(h, v.add(e, l.lo));
@@ -573,7 +588,11 @@ fn gelu_tanh<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
 #[inline(always)]
 fn mish<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let (p, red) = exp_neg_abs(v, x);
-    let e = unscale(v, p, red);
+    // e < 2^-40 counts as 0 next to 2 (tanh(softplus) is then 2^n·p for x < 0, within
+    // 2^-41 relative, or 1): e² and e·e.lo would be subnormal soon below (a microcode assist
+    // per instruction on Intel cores). The kernel takes this form only for x < −87, NaN
+    // and +∞, where e is below 2^-125.
+    let (e, _) = unscale_near(v, p, red, -40.0);
     let two = v.splat(2.0);
     // x < 0: tanh(sp) = 2^n·p(e + 2) / (e(e + 2) + 2).
     let (ep2_hi, ep2_lo) = v.fast_two_sum(two, e.hi);
@@ -618,7 +637,18 @@ fn log1mexp<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     // e^{−x} in double-f32 makes 1 − e^{−x} exact enough down to x ≈ 1e-3 (Sterbenz).
     let (p, red) = exp_neg_abs(v, x);
     let e = unscale(v, p, red);
-    let y = log1p_dd(v, Dd::new(v.neg(e.hi), v.neg(e.lo)));
+    // Where e < 2^-89, log1p(−e) comes out as −(e.hi + e.lo) (1 − e.hi rounds to 1): taken
+    // directly, with no arithmetic on a subnormal e (a microcode assist each on Intel cores).
+    let gone = v.lt(red.n, v.splat(GONE_N));
+    let zero = v.splat(0.0);
+    let y = log1p_dd(
+        v,
+        Dd::new(
+            v.sel(gone, zero, v.neg(e.hi)),
+            v.sel(gone, zero, v.neg(e.lo)),
+        ),
+    );
+    let y = v.sel(gone, v.neg(v.add(e.hi, e.lo)), y);
     let tiny = v.lt(x, v.splat(1.0e-3));
     let y = if v.any(tiny) {
         // Near 0 the result is ≈ log(x): log(−expm1(−x)) loses nothing there.

@@ -509,7 +509,13 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 0, 0> for OutPass<'_, '_
                     Some(b) => load(io, b, s.local(), 0.0),
                     None => load(io, self.out, s, 0.0),
                 };
-                v.fma(e, k.a, v.mul(e, k.b))
+                // A small e would make subnormal products: a microcode assist each on
+                // Intel cores (about 100 cycles).
+                if v.any(v.lt(e, v.splat(SMALL_E))) {
+                    times_small(v, e, k)
+                } else {
+                    v.fma(e, k.a, v.mul(e, k.b))
+                }
             } else {
                 let (h, e) = two_sum(v, self.src.load_x::<_, PLAIN>(io, s), k.a);
                 let y = v.add(h, v.sub(e, k.b));
@@ -522,6 +528,47 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 0, 0> for OutPass<'_, '_
     }
     #[inline(always)]
     fn fold(&self, _v: V<IO::S>, _st: &mut [F<IO::S>; 0], _t: [F<IO::S>; 0]) {}
+}
+
+/// Below this `e` (2^-60), softmax's `fma(e, a, e·b)` may round a product to a subnormal.
+const SMALL_E: f32 = f32::from_bits((127 - 60) << 23);
+
+/// `fma(e, a, e·b)` for `e ≥ 0` (softmax's output, `a + b = 1/Σ`, |b| ≤ 2^-24·a) with the
+/// same bits, where no multiply has a subnormal operand or result (each would cost a
+/// microcode assist of about 100 cycles on Intel cores). A lane with `e` < [`SMALL_E`]
+/// works at 2^64 times its size, where every value is normal: `e_s = e·2^64` exactly (an
+/// exponent add, or for a subnormal `e` its significand read from the bits, times 2^-85);
+/// a product that would be subnormal at 1× is rounded to the subnormal grid, 2^-85 at 64×,
+/// by adding `±2^-62` (the sum lies in [2^-62, 2^-61], where the spacing is 2^-85), and a
+/// subnormal result's bits are the sum's minus those of 2^-62. A normal result is scaled
+/// back exactly.
+#[inline(always)]
+fn times_small<S: Simd>(v: V<S>, e: F<S>, k: &Coef<S>) -> F<S> {
+    let small = v.lt(e, v.splat(SMALL_E));
+    let two23 = v.splat(8_388_608.0);
+    let e_sub = v.mul(
+        v.sub(v.or(e, two23), two23),
+        v.splat(f32::from_bits((127 - 85) << 23)),
+    );
+    let e_norm = v.to_f32(v.add_u(v.bits(e), v.splat_u(64 << 23)));
+    let e_s = v.sel(v.lt(e, v.splat(f32::MIN_POSITIVE)), e_sub, e_norm);
+    let base = v.splat(f32::from_bits((127 - 62) << 23));
+    let pb = v.mul(e_s, k.b);
+    let cb = v.copysign(base, k.b);
+    let pb_sub = v.sub(v.fma(e_s, k.b, cb), cb);
+    let pb = v.sel(v.lt(v.abs(pb), base), pb_sub, pb);
+    let y_norm = v.fma(e_s, k.a, pb);
+    let sum = v.fma(e_s, k.a, v.add(pb, base));
+    let y_sub = v.to_f32(v.sub_u(v.bits(sum), v.bits(base)));
+    // (The subnormal lanes scale `base` back, not their own value.)
+    let sub = v.lt(y_norm, base);
+    let y_back = v.mul(
+        v.sel(sub, base, y_norm),
+        v.splat(f32::from_bits((127 - 64) << 23)),
+    );
+    let y_small = v.sel(sub, y_sub, y_back);
+    let e = v.sel(small, v.splat(0.0), e);
+    v.sel(small, y_small, v.fma(e, k.a, v.mul(e, k.b)))
 }
 
 impl<T: Element> ExpRows<'_, T> {
@@ -855,6 +902,50 @@ impl<T: Element> ExpRows<'_, T> {
                     self.special(w, r, lane(v, m, r));
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`times_small`] gives the bits of `fma(e, a, e·b)` (rounded the plain way, through
+    /// the subnormals) for small, subnormal and zero `e` and softmax-like `a`, `b`.
+    #[test]
+    fn times_small_keeps_the_bits() {
+        let v = V(pulp::Scalar::new());
+        let mut s = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        for i in 0..400_000 {
+            let r = next();
+            // a in [2^-12, 1.42]; b = a·r with |r| in [2^-40, 2^-24), or 0.
+            let a = f32::from_bits((115 << 23) + (r as u32 % (12 << 23))).min(1.42);
+            let rb = f32::from_bits((87 << 23) + ((r >> 32) as u32 % (17 << 23)));
+            let b = match i % 16 {
+                0 => 0.0,
+                k if k < 8 => a * rb,
+                _ => -a * rb,
+            };
+            let r = next() as u32;
+            // e: subnormal (a quarter), 0, or normal below 2^-59.
+            let e = match i % 4 {
+                0 => f32::from_bits(r % (1 << 23)),
+                1 if r.is_multiple_of(64) => 0.0,
+                _ => f32::from_bits(r % (68 << 23)),
+            };
+            let want = e.mul_add(a, e * b);
+            let got = times_small(v, e, &Coef { a, b });
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "e = {e:e}, a = {a:e}, b = {b:e}: {got:e}, want {want:e}"
+            );
         }
     }
 }
