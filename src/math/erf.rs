@@ -4,7 +4,7 @@
 //! exact double-f32, so the steep exponential loses nothing to the rounding of z².
 
 use super::Dd;
-use super::exp::{GONE_N, SHIFTER, exp_lean, pow2};
+use super::exp::{exp_lean, pow2, pow2_near};
 use super::sigmoid::{Scaled, recip_dd};
 use crate::simd::Lanes;
 use crate::simd::{F, V};
@@ -260,12 +260,7 @@ fn gelu_tail<S: Lanes, const WIDE: bool>(
     // Past 2^-89 the second term is far below half an ulp of x: it is dropped (a subnormal
     // product would cost a microcode assist on Intel cores), the sum is x as before.
     let s = if WIDE {
-        let gone = v.lt(tail.n, v.splat(GONE_N));
-        v.sel(
-            gone,
-            v.splat(0.0),
-            pow2(v, v.sel(gone, v.splat(SHIFTER), tail.t)),
-        )
+        pow2_near(v, tail.t, tail.n)
     } else {
         pow2(v, tail.t)
     };

@@ -107,9 +107,10 @@ pub(crate) fn scale<S: Lanes>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
     v.sel(tiny, sub, normal)
 }
 
-/// [`scale`] for lanes whose result is normal (or overflows).
+/// [`scale`] for lanes whose result is normal (or overflows): the caller knows that no
+/// lane has n < [`GONE_N`] (or needs no subnormal result).
 #[inline(always)]
-fn scale_normal<S: Lanes>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
+pub(crate) fn scale_normal<S: Lanes>(v: V<S>, y: F<S>, t: F<S>, n: F<S>) -> F<S> {
     if let Some(r) = v.scalef_native(y, n) {
         return r;
     }
@@ -339,6 +340,18 @@ pub(crate) fn unscale<S: Lanes>(v: V<S>, p: Dd<S>, red: Reduced<S>) -> Dd<S> {
 /// assist per instruction on Intel cores. Callers that add it to 1 drop it there, and
 /// [`scale`] takes its assist-free path for such n.
 pub(crate) const GONE_N: f32 = -90.0;
+
+/// `2^n` (`t = SHIFTER + n`, n ≤ 127), or 0 where n < [`GONE_N`]: for a term added to 1 or
+/// to x, which it can no longer change there, and whose products would soon be subnormal.
+#[inline(always)]
+pub(crate) fn pow2_near<S: Lanes>(v: V<S>, t: F<S>, n: F<S>) -> F<S> {
+    let gone = v.lt(n, v.splat(GONE_N));
+    v.sel(
+        gone,
+        v.splat(0.0),
+        pow2(v, v.sel(gone, v.splat(SHIFTER), t)),
+    )
+}
 
 /// [`unscale`], with 0 in the lanes with n < `below` (the mask comes back too), for callers
 /// that add the value to 1 or 2 and whose products of it would be subnormal below there.

@@ -2,7 +2,7 @@
 
 use super::Dd;
 use crate::simd::Lanes;
-use crate::simd::{F, V};
+use crate::simd::{F, M, V};
 
 pub(crate) const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
 pub(crate) const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
@@ -92,6 +92,26 @@ pub(crate) fn log1p_parts<S: Lanes>(v: V<S>, a: Dd<S>) -> Dd<S> {
     let d = v.add(v.sub(p, u), q);
     let c = v.div(v.add(d, a.lo), u);
     log_core_dd(v, u, v.splat(0.0), c)
+}
+
+/// [`log1p_parts`], read as `(+0, a.hi + a.lo)` in the `tiny` lanes (|a| < 2^-89 there:
+/// 1 + a.hi rounds to 1, and that is what `log1p_parts` gives) with no arithmetic on `a`,
+/// which may be subnormal there (a microcode assist per multiply on Intel cores).
+#[inline(always)]
+pub(crate) fn log1p_parts_tiny<S: Lanes>(v: V<S>, a: Dd<S>, tiny: M<S>) -> Dd<S> {
+    let zero = v.splat(0.0);
+    let l = log1p_parts(v, Dd::new(v.sel(tiny, zero, a.hi), v.sel(tiny, zero, a.lo)));
+    Dd::new(
+        v.sel(tiny, zero, l.hi),
+        v.sel(tiny, v.add(a.hi, a.lo), l.lo),
+    )
+}
+
+/// [`log1p_dd`] through [`log1p_parts_tiny`].
+#[inline(always)]
+pub(crate) fn log1p_dd_tiny<S: Lanes>(v: V<S>, a: Dd<S>, tiny: M<S>) -> F<S> {
+    let u = v.add(v.splat(1.0), a.hi);
+    log_specials(v, u, log1p_parts_tiny(v, a, tiny).round(v))
 }
 
 /// log(1 + x), ≤ 1 ulp.

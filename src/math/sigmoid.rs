@@ -5,7 +5,7 @@
 //! lies in range).
 
 use super::Dd;
-use super::exp::{GONE_N, Reduced, SHIFTER, exp_dd, exp_lean, pow2, scale};
+use super::exp::{Reduced, SHIFTER, exp_dd, exp_lean, pow2_near, scale};
 use crate::simd::Lanes;
 use crate::simd::{F, M, V};
 
@@ -61,12 +61,7 @@ pub(crate) fn sigmoid_dd<S: Lanes>(v: V<S>, z_hi: F<S>, z_lo: F<S>) -> Scaled<S>
     // d = 1 + e^a: below 2^-89, e^a is far under what d's double-f32 resolves next to 1,
     // and counts as 0 (its products would be subnormal: a microcode assist each on Intel
     // cores).
-    let gone = v.lt(red.n, v.splat(GONE_N));
-    let s = v.sel(
-        gone,
-        v.splat(0.0),
-        pow2(v, v.sel(gone, v.splat(SHIFTER), red.t)),
-    );
+    let s = pow2_near(v, red.t, red.n);
     let (e_hi, e_lo) = (v.mul(p.hi, s), v.mul(p.lo, s));
     let (d_hi, d_lo) = v.fast_two_sum(v.splat(1.0), e_hi);
     let r = recip_dd(v, Dd::new(d_hi, v.add(d_lo, e_lo)));

@@ -3,7 +3,7 @@
 use crate::convert::{Pick, Select, Side};
 use crate::driver::{Kernel, Kernel2};
 use crate::math::exp::{GONE_N, exp_neg_abs, exp_plain, exp_special, expm1, unscale, unscale_near};
-use crate::math::log::{log, log1p, log1p_dd, log1p_parts};
+use crate::math::log::{log, log1p, log1p_dd_tiny, log1p_parts_tiny};
 use crate::math::mish::mish_lean;
 use crate::math::sigmoid::{
     SIGMOID_LEAN, SIGMOID_ZERO, Scaled, near, recip_dd, sigmoid, sigmoid_dd, sigmoid_lean,
@@ -536,17 +536,8 @@ fn negate_if<S: Lanes, const NEG: bool>(v: V<S>, y: F<S>) -> F<S> {
 #[inline(always)]
 fn softplus<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     let (p, red) = exp_neg_abs(v, x);
-    let e = unscale(v, p, red);
-    // Where e < 2^-89, log1p_parts(e) is (+0, e.hi + e.lo) (1 + e.hi rounds to 1, and the
-    // logarithm of 1 adds nothing): taken directly, with no arithmetic on a subnormal e (a
-    // microcode assist per instruction on Intel cores).
     let gone = v.lt(red.n, v.splat(GONE_N));
-    let zero = v.splat(0.0);
-    let l = log1p_parts(v, Dd::new(v.sel(gone, zero, e.hi), v.sel(gone, zero, e.lo)));
-    let l = Dd::<S>::new(
-        v.sel(gone, zero, l.hi),
-        v.sel(gone, v.add(e.hi, e.lo), l.lo),
-    );
+    let l = log1p_parts_tiny(v, unscale(v, p, red), gone);
     // max(x, 0) + l.hi + l.lo, rounded once (x = ±inf and NaN pass through the sum).
     let (h, e) = two_sum(v, relu(v, x), l.hi);
     let y = v.add(h, v.add(e, l.lo));
@@ -637,18 +628,8 @@ fn log1mexp<S: Lanes>(v: V<S>, x: F<S>) -> F<S> {
     // e^{−x} in double-f32 makes 1 − e^{−x} exact enough down to x ≈ 1e-3 (Sterbenz).
     let (p, red) = exp_neg_abs(v, x);
     let e = unscale(v, p, red);
-    // Where e < 2^-89, log1p(−e) comes out as −(e.hi + e.lo) (1 − e.hi rounds to 1): taken
-    // directly, with no arithmetic on a subnormal e (a microcode assist each on Intel cores).
     let gone = v.lt(red.n, v.splat(GONE_N));
-    let zero = v.splat(0.0);
-    let y = log1p_dd(
-        v,
-        Dd::new(
-            v.sel(gone, zero, v.neg(e.hi)),
-            v.sel(gone, zero, v.neg(e.lo)),
-        ),
-    );
-    let y = v.sel(gone, v.neg(v.add(e.hi, e.lo)), y);
+    let y = log1p_dd_tiny(v, Dd::new(v.neg(e.hi), v.neg(e.lo)), gone);
     let tiny = v.lt(x, v.splat(1.0e-3));
     let y = if v.any(tiny) {
         // Near 0 the result is ≈ log(x): log(−expm1(−x)) loses nothing there.

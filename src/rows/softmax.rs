@@ -27,7 +27,9 @@ use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, 
 use crate::convert::{Io, WithIo};
 use crate::dtype::Element;
 use crate::math::Dd;
-use crate::math::exp::{EXP_UNDERFLOW, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_reduced, reduce, scale};
+use crate::math::exp::{
+    EXP_UNDERFLOW, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_reduced, reduce, scale, scale_normal,
+};
 use crate::math::log::log_core_dd;
 use crate::math::sigmoid::recip_dd;
 use crate::simd::{F, Lanes, M, Pair, V, pairs};
@@ -262,16 +264,17 @@ impl<'a, T: Element> Src<'a, T> {
     /// reduced argument and one final rounding: relative error ≤ 1.56·2^-24 (1 for the
     /// rounding, 0.5 for the two roundings of the argument, 0.06 for the polynomial); 0
     /// below e^-104 (and for the −inf of masked-out lanes and padding). A vector with no
-    /// such lane skips the selects that serve them (same bits).
+    /// lane below e^-62 (so none with a subnormal result) skips the selects that serve
+    /// those lanes and `scale`'s own range test (same bits).
     #[inline(always)]
     fn exp_shifted<S: Lanes>(self, v: V<S>, x: F<S>, neg_m: F<S>) -> F<S> {
         let zero = v.splat(0.0);
         let (d, d_lo) = two_sum(v, x, neg_m);
-        let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
-        if !v.any(deep) {
+        if !v.any(v.lt(d, v.splat(PLAIN_D))) {
             let red = reduce(v, d);
-            return scale(v, exp_reduced(v, v.add(red.r, d_lo)), red.t, red.n);
+            return scale_normal(v, exp_reduced(v, v.add(red.r, d_lo)), red.t, red.n);
         }
+        let deep = v.lt(d, v.splat(EXP_UNDERFLOW));
         let red = reduce(v, v.sel(deep, zero, d));
         let r = v.add(red.r, v.sel(deep, zero, d_lo));
         let e = scale(v, exp_reduced(v, r), red.t, red.n);
@@ -281,9 +284,15 @@ impl<'a, T: Element> Src<'a, T> {
     /// `e^{x − k·ln2} = e^x·2^−k` for rows with |m| ≤ [`POW2_SHIFT_MAX`]: `x` is reduced
     /// exactly (Cody–Waite, |n| ≤ 277), so the relative error is ≤ 1.25·2^-24 (0.18 for
     /// the rounding of `r`, 0.06 for the polynomial, 1 for the final rounding); 0 where
-    /// `x < m − 104` (below e^-104 of the maximum, and the −inf of masked-out lanes).
+    /// `x < m − 104` (below e^-104 of the maximum, and the −inf of masked-out lanes). A
+    /// vector with no lane below `m − 62` takes the plain scaling, as in `exp_shifted`.
     #[inline(always)]
     fn exp_pow2<S: Lanes>(self, v: V<S>, x: F<S>, m: F<S>, k: F<S>) -> F<S> {
+        if !v.any(v.lt(x, v.add(m, v.splat(PLAIN_D)))) {
+            let red = reduce(v, x);
+            let (t, n) = (v.sub(red.t, k), v.sub(red.n, k));
+            return scale_normal(v, exp_reduced(v, red.r), t, n);
+        }
         let deep = v.lt(x, v.add(m, v.splat(EXP_UNDERFLOW)));
         let x = if v.any(deep) { v.sel(deep, m, x) } else { x };
         let red = reduce(v, x);
@@ -529,6 +538,11 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 0, 0> for OutPass<'_, '_
     #[inline(always)]
     fn fold(&self, _v: V<IO::S>, _st: &mut [F<IO::S>; 0], _t: [F<IO::S>; 0]) {}
 }
+
+/// Above this shift x − m, e^{x − m}·2^… is at least 2^-90 (n ≥ −89 even after the
+/// power-of-two shift's rounding): no lane can have a subnormal result, and the
+/// exponential scales without `scale`'s range test.
+const PLAIN_D: f32 = -60.0;
 
 /// Below this `e` (2^-60), softmax's `fma(e, a, e·b)` may round a product to a subnormal.
 const SMALL_E: f32 = f32::from_bits((127 - 60) << 23);
