@@ -215,8 +215,8 @@ pub(crate) fn dispatch<Op: pulp::WithSimd>(op: Op) -> Op::Output {
     }
 }
 
-#[cfg(test)]
-mod tests {
+/// White-box checks, run by `tests/internals.rs` through [`crate::self_check`].
+pub(crate) mod checks {
     use super::*;
 
     /// Reports the f32 lane count of the instruction set the dispatcher ran.
@@ -231,8 +231,7 @@ mod tests {
 
     /// Every level really runs its own SIMD code (not silently the scalar fallback), and
     /// aarch64 always has NEON.
-    #[test]
-    fn dispatch_runs_the_selected_level() {
+    pub(crate) fn dispatch_runs_the_selected_level() {
         for isa in Isa::available() {
             let lanes = with_isa(isa, || dispatch(Lanes)).unwrap();
             let want = match isa {

@@ -50,6 +50,8 @@ mod math;
 mod ops;
 pub mod reference;
 mod rows;
+#[doc(hidden)]
+pub mod self_check;
 mod simd;
 pub mod table;
 

@@ -16,7 +16,7 @@
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
 mod map;
-mod select;
+pub(crate) mod select;
 pub(crate) mod soft;
 #[cfg(target_arch = "x86_64")]
 mod x86;
@@ -224,9 +224,42 @@ impl Format for Bf16Bits {
 
 /// An operation over 16-bit slices, run with a conversion token (the half counterpart of
 /// `pulp::WithSimd`).
-pub(crate) trait WithIo {
+pub(crate) trait WithIo: Sized {
     type Output;
     fn with_io<I: Io>(self, io: I) -> Self::Output;
+
+    /// Runs `self` on the active instruction set, with its conversion token ([`dispatch`]).
+    ///
+    /// A provided method rather than a free function for the build's sake: rustc compiles
+    /// a provided method's copy for one `Self` type in the codegen unit of that type's
+    /// module, and the target-feature functions it calls (everything the operation inlines)
+    /// with it. As a free function in this module, every operation of the crate went into
+    /// one codegen unit, which LLVM optimised on one core for most of the build.
+    fn dispatch_here(self) -> Self::Output {
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        let tokens = crate::isa::tokens();
+        match active_isa() {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => {
+                let t = tokens.v4.expect("checked at selection");
+                t.vectorize(Call(self, t))
+            }
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => match x86::V3F16c::try_new() {
+                Some(t) => t.vectorize(Call(self, t)),
+                None => {
+                    let t = tokens.v3.expect("checked at selection");
+                    t.vectorize(Call(self, t))
+                }
+            },
+            #[cfg(target_arch = "aarch64")]
+            Isa::Neon => {
+                let t = tokens.neon.expect("checked at selection");
+                t.vectorize(Call(self, t))
+            }
+            _ => self.with_io(pulp::Scalar::new()),
+        }
+    }
 }
 
 /// Runs `op` inside the target-feature context of the token `io`.
@@ -241,28 +274,7 @@ impl<Op: WithIo, I: Io> pulp::NullaryFnOnce for Call<Op, I> {
 }
 
 /// Runs `op` on the active instruction set, with its conversion token.
+#[inline(always)]
 pub(crate) fn dispatch<Op: WithIo>(op: Op) -> Op::Output {
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    let tokens = crate::isa::tokens();
-    match active_isa() {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            let t = tokens.v4.expect("checked at selection");
-            t.vectorize(Call(op, t))
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => match x86::V3F16c::try_new() {
-            Some(t) => t.vectorize(Call(op, t)),
-            None => {
-                let t = tokens.v3.expect("checked at selection");
-                t.vectorize(Call(op, t))
-            }
-        },
-        #[cfg(target_arch = "aarch64")]
-        Isa::Neon => {
-            let t = tokens.neon.expect("checked at selection");
-            t.vectorize(Call(op, t))
-        }
-        _ => op.with_io(pulp::Scalar::new()),
-    }
+    op.dispatch_here()
 }

@@ -47,8 +47,7 @@ impl Select {
         nan: Pick::Input,
     };
 
-    /// The function at one f32 input, as the kernel computes it there (the tests' model).
-    #[cfg(test)]
+    /// The function at one f32 input, as the kernel computes it there (the checks' model).
     fn at(&self, x: f32) -> f32 {
         let pick = |p: Pick| match p {
             Pick::Input => x,
@@ -570,8 +569,8 @@ pub(crate) fn select_inplace<K: Kernel, H: Keys>(k: K, x: &mut [u16]) {
     });
 }
 
-#[cfg(test)]
-mod tests {
+/// White-box checks, run by `tests/internals.rs` through [`crate::self_check`].
+pub(crate) mod checks {
     use super::*;
     use crate::convert::{Bf16Bits, F16Bits, map, map_inplace};
     use crate::driver::Exact;
@@ -665,8 +664,7 @@ mod tests {
 
     /// Each kernel takes the form expected of it (every form is checked against the kernel
     /// by the tests above, on parameters that reach each of them).
-    #[test]
-    fn forms_are_recognised() {
+    pub(crate) fn forms_are_recognised() {
         fn form<H: Keys>(k: impl Kernel) -> Form {
             Plan::new::<H>(&k.select().unwrap()).form
         }
@@ -715,20 +713,17 @@ mod tests {
         assert_eq!(form::<F16Bits>(Identity {}), General);
     }
 
-    #[test]
-    fn select_equals_the_kernel_on_f16() {
+    pub(crate) fn select_equals_the_kernel_on_f16() {
         every_kernel::<F16Bits>();
     }
 
-    #[test]
-    fn select_equals_the_kernel_on_bf16() {
+    pub(crate) fn select_equals_the_kernel_on_bf16() {
         every_kernel::<Bf16Bits>();
     }
 
     /// The model [`Select::at`] is each kernel at f32 inputs (so the rules say what the
     /// kernels do, whatever the format).
-    #[test]
-    fn rules_model_the_kernels() {
+    pub(crate) fn rules_model_the_kernels() {
         let v = crate::simd::V(pulp::Scalar::new());
         let c = constants();
         let check = |k: &dyn Fn(f32) -> f32, s: Select| {

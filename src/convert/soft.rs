@@ -142,8 +142,8 @@ pub(crate) fn near_bf16_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S>
     below(v, d, 2 * r + 1)
 }
 
-#[cfg(test)]
-mod tests {
+/// White-box checks, run by `tests/internals.rs` through [`crate::self_check`].
+pub(crate) mod checks {
     use super::*;
 
     /// `y` moved `k` f32 steps (the bit pattern of its magnitude ± k, sign kept, clamped at
@@ -156,8 +156,7 @@ mod tests {
     /// A lane the filters leave alone rounds the same from every value within `radius − 1`
     /// steps, so the true value (that close, by the kernel's bound) rounds like the result.
     /// Every 997th f32 pattern (every 9973rd under emulation) and the edge cases.
-    #[test]
-    fn unflagged_lanes_round_like_their_neighbourhood() {
+    pub(crate) fn unflagged_lanes_round_like_their_neighbourhood() {
         let v = V(pulp::Scalar::new());
         let step = if cfg!(target_arch = "aarch64") {
             9973

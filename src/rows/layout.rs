@@ -516,35 +516,51 @@ pub(crate) fn walk<S: Simd, W: Walk, const K: usize, const N: usize, P: Pass<S, 
 /// otherwise blocks of up to `L` strided rows.
 #[inline(always)]
 pub(crate) fn for_each_group<IO: Io, K: RowKernel>(io: IO, axis: Axis, k: &mut K) {
+    if axis.inner == 1 {
+        for_each_row(io, axis, k);
+    } else {
+        for_each_strided_group(io, axis, k);
+    }
+}
+
+/// Runs `k` on every row of `axis`, whose rows are contiguous (`inner == 1`).
+#[inline(always)]
+pub(crate) fn for_each_row<IO: Io, K: RowKernel>(io: IO, axis: Axis, k: &mut K) {
+    debug_assert_eq!(axis.inner, 1);
+    if axis.len == 0 {
+        return;
+    }
+    for r in 0..axis.outer {
+        k.group(
+            io,
+            Contig {
+                start: r * axis.len,
+                len: axis.len,
+                row: r,
+            },
+        );
+    }
+}
+
+/// Runs `k` on every block of up to `L` strided rows of `axis` (any `inner`).
+#[inline(always)]
+pub(crate) fn for_each_strided_group<IO: Io, K: RowKernel>(io: IO, axis: Axis, k: &mut K) {
     let lanes = <IO::S as Simd>::F32_LANES;
     if axis.len == 0 {
         return;
     }
-    if axis.inner == 1 {
-        for r in 0..axis.outer {
+    for o in 0..axis.outer {
+        for i0 in (0..axis.inner).step_by(lanes) {
             k.group(
                 io,
-                Contig {
-                    start: r * axis.len,
+                Strided {
+                    base: o * axis.len * axis.inner + i0,
                     len: axis.len,
-                    row: r,
+                    inner: axis.inner,
+                    lanes: (axis.inner - i0).min(lanes),
+                    row: o * axis.inner + i0,
                 },
             );
-        }
-    } else {
-        for o in 0..axis.outer {
-            for i0 in (0..axis.inner).step_by(lanes) {
-                k.group(
-                    io,
-                    Strided {
-                        base: o * axis.len * axis.inner + i0,
-                        len: axis.len,
-                        inner: axis.inner,
-                        lanes: (axis.inner - i0).min(lanes),
-                        row: o * axis.inner + i0,
-                    },
-                );
-            }
         }
     }
 }

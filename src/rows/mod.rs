@@ -31,7 +31,6 @@ pub use standardize::{
     Algorithm, StandardizeOptions, standardize, standardize_axis, standardize_with,
 };
 
-use crate::convert::dispatch;
 use crate::dtype::{Element, by_element};
 use bytemuck::{cast_slice, cast_slice_mut};
 use layout::{check_arg, scratch_len};
@@ -121,14 +120,15 @@ fn exp_rows<T: Element>(
     let strided = axis.inner > 1 && scratch_len(axis) <= KEEP_SCRATCH;
     let local = kind == Kind::Softmax && (T::DTYPE != crate::Dtype::F32 || strided);
     let run = |scratch: &mut [f32]| {
-        dispatch(ExpRows {
+        ExpRows {
             kind,
             axis,
             src: Src { x, negate, mask, b },
             out,
             sign,
             scratch,
-        })
+        }
+        .run()
     };
     if local {
         with_scratch(scratch_len(axis), run);
