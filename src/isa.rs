@@ -231,7 +231,7 @@ pub(crate) mod checks {
 
     /// Every level really runs its own SIMD code (not silently the scalar fallback), and
     /// aarch64 always has NEON.
-    pub(crate) fn dispatch_runs_the_selected_level() {
+    pub fn dispatch_runs_the_selected_level() {
         for isa in Isa::available() {
             let lanes = with_isa(isa, || dispatch(Lanes)).unwrap();
             let want = match isa {

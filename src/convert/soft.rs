@@ -156,7 +156,7 @@ pub(crate) mod checks {
     /// A lane the filters leave alone rounds the same from every value within `radius − 1`
     /// steps, so the true value (that close, by the kernel's bound) rounds like the result.
     /// Every 997th f32 pattern (every 9973rd under emulation) and the edge cases.
-    pub(crate) fn unflagged_lanes_round_like_their_neighbourhood() {
+    pub fn unflagged_lanes_round_like_their_neighbourhood() {
         let v = V(pulp::Scalar::new());
         let step = if cfg!(target_arch = "aarch64") {
             9973

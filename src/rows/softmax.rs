@@ -147,9 +147,7 @@ impl<T: Element> ExpRows<'_, T> {
     fn local(&self) -> bool {
         !self.scratch.is_empty()
     }
-}
 
-impl<T: Element> ExpRows<'_, T> {
     /// Runs the call through the [`Variant`] that its layout, source and kind need.
     pub(crate) fn run(self) {
         let strided = self.axis.inner > 1;
@@ -963,9 +961,9 @@ impl<T: Element> ExpRows<'_, T> {
 pub(crate) mod checks {
     use super::*;
 
-    /// [`times_small`] gives the bits of `fma(e, a, e·b)` (rounded the plain way, through
+    /// `times_small` gives the bits of `fma(e, a, e·b)` (rounded the plain way, through
     /// the subnormals) for small, subnormal and zero `e` and softmax-like `a`, `b`.
-    pub(crate) fn times_small_keeps_the_bits() {
+    pub fn times_small_keeps_the_bits() {
         let v = V(pulp::Scalar::new());
         let mut s = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = move || {
