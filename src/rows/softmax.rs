@@ -25,7 +25,7 @@ use super::layout::{
 };
 use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, two_sum};
 use crate::convert::{Io, WithIo, dispatch};
-use crate::dtype::Element;
+use crate::dtype::{Dtype, Element};
 use crate::math::Dd;
 use crate::math::exp::{
     EXP_UNDERFLOW, LN2_HI, LN2_LO, LOG2E, SHIFTER, exp_reduced, reduce, scale, scale_normal,
@@ -142,10 +142,19 @@ pub(crate) struct ExpRows<'a, T: Element> {
 
 impl<T: Element> ExpRows<'_, T> {
     /// Whether softmax keeps `e^{x−m}` in the scratch rather than in `out`: wherever the
-    /// caller gave one (`run_exp` decides: half outputs, and strided f32 groups it keeps).
+    /// caller gave one (`exp_rows` decides: half outputs, and strided f32 groups it keeps).
+    /// For contiguous rows that follows from the element type, known at compile time, which
+    /// spares the passes a test per vector.
     #[inline(always)]
-    fn local(&self) -> bool {
-        !self.scratch.is_empty()
+    fn local<W: Walk>(&self) -> bool {
+        let given = !self.scratch.is_empty();
+        if W::CONTIG {
+            let half = T::DTYPE != Dtype::F32;
+            debug_assert!(self.kind != Kind::Softmax || given == half);
+            half
+        } else {
+            given
+        }
     }
 
     /// Runs the call through the [`Variant`] that its layout, source and kind need.
@@ -358,7 +367,7 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 2> for MaxPass<'_, IO
     const SLOT_MAJOR: bool = false;
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
-        let n = if self.count {
+        let n = if !PLAIN && self.count {
             v.sel(
                 self.src.valid::<_, PLAIN>(self.io, s),
                 v.splat(1.0),
@@ -406,10 +415,17 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 2> for MaxPass<'_, IO
 /// Pass 2: `e = e^{x−shift}` (stored for softmax) and `t = Σ e` (with `b`, `Σ b·e`), from
 /// [`BIAS`] per lane when `biased`; when `count`, `t` leaves out the terms at the maximum
 /// and `k` counts them.
-struct ExpPass<'a, 'o, IO: Io, T, const PLAIN: bool> {
+///
+/// `FAST` fixes the common case at compile time — the power-of-two shift `pow2`, biased
+/// sums, no count — and `KEEP` whether `e` is kept (softmax): per-vector tests of those
+/// choices cost softmax a third of its speed on Intel cores, whose vector ports also
+/// take scalar work (the same bits either way).
+struct ExpPass<'a, 'o, IO: Io, T, const PLAIN: bool, const FAST: bool, const KEEP: bool> {
     io: IO,
     src: Src<'a, T>,
     shift: Shift<IO::S>,
+    /// `[m, k]` of the power-of-two shift (where `FAST`).
+    pow2: [F<IO::S>; 2],
     keep: Keep<'o, T>,
     biased: bool,
     count: bool,
@@ -440,19 +456,26 @@ impl<T: Element> Keep<'_, T> {
     }
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T, PLAIN> {
+impl<IO: Io, T: Element, const PLAIN: bool, const FAST: bool, const KEEP: bool> Pass<IO::S, 2, 3>
+    for ExpPass<'_, '_, IO, T, PLAIN, FAST, KEEP>
+{
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         self.fetch_ahead(s);
         let x = self.src.load_x::<_, PLAIN>(self.io, s);
-        let e = match self.shift {
-            Shift::Exact { m } => self.src.exp_shifted(v, x, v.neg(m)),
-            Shift::Pow2 { m, k } => self.src.exp_pow2(v, x, m, k),
-            Shift::Mixed { m, k, pow2 } => v.sel(
-                pow2,
-                self.src.exp_pow2(v, x, m, k),
-                self.src.exp_shifted(v, x, v.neg(m)),
-            ),
+        let e = if FAST {
+            let [m, k] = self.pow2;
+            self.src.exp_pow2(v, x, m, k)
+        } else {
+            match self.shift {
+                Shift::Exact { m } => self.src.exp_shifted(v, x, v.neg(m)),
+                Shift::Pow2 { m, k } => self.src.exp_pow2(v, x, m, k),
+                Shift::Mixed { m, k, pow2 } => v.sel(
+                    pow2,
+                    self.src.exp_pow2(v, x, m, k),
+                    self.src.exp_shifted(v, x, v.neg(m)),
+                ),
+            }
         };
         self.finish(v, s, x, e)
     }
@@ -470,14 +493,19 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_
             self.src.load_x::<_, PLAIN>(self.io, s[1]),
         ];
         let w = V(Pair(v.0));
-        let e = match self.shift {
-            Shift::Exact { m } => self.src.exp_shifted(w, x, w.neg([m, m])),
-            Shift::Pow2 { m, k } => self.src.exp_pow2(w, x, [m, m], [k, k]),
-            Shift::Mixed { m, k, pow2 } => w.sel(
-                [pow2, pow2],
-                self.src.exp_pow2(w, x, [m, m], [k, k]),
-                self.src.exp_shifted(w, x, w.neg([m, m])),
-            ),
+        let e = if FAST {
+            let [m, k] = self.pow2;
+            self.src.exp_pow2(w, x, [m, m], [k, k])
+        } else {
+            match self.shift {
+                Shift::Exact { m } => self.src.exp_shifted(w, x, w.neg([m, m])),
+                Shift::Pow2 { m, k } => self.src.exp_pow2(w, x, [m, m], [k, k]),
+                Shift::Mixed { m, k, pow2 } => w.sel(
+                    [pow2, pow2],
+                    self.src.exp_pow2(w, x, [m, m], [k, k]),
+                    self.src.exp_shifted(w, x, w.neg([m, m])),
+                ),
+            }
         };
         [
             self.finish(v, s[0], x[0], e[0]),
@@ -486,12 +514,12 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_
     }
     #[inline(always)]
     fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 3], [t, k]: [F<IO::S>; 2]) {
-        (st[0], st[1]) = if self.biased {
+        (st[0], st[1]) = if FAST || self.biased {
             acc_below(v, st[0], st[1], t)
         } else {
             acc1(v, st[0], st[1], t)
         };
-        if self.count {
+        if !FAST && self.count {
             st[2] = v.add(st[2], k);
         }
     }
@@ -503,7 +531,9 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 3> for ExpPass<'_, '_
     }
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool> ExpPass<'_, '_, IO, T, PLAIN> {
+impl<IO: Io, T: Element, const PLAIN: bool, const FAST: bool, const KEEP: bool>
+    ExpPass<'_, '_, IO, T, PLAIN, FAST, KEEP>
+{
     /// Fetches the next row's elements of slot `s` ahead of their use, when `ahead` says so.
     #[inline(always)]
     fn fetch_ahead(&self, s: Slot) {
@@ -519,7 +549,9 @@ impl<IO: Io, T: Element, const PLAIN: bool> ExpPass<'_, '_, IO, T, PLAIN> {
     #[inline(always)]
     fn finish(&mut self, v: V<IO::S>, s: Slot, x: F<IO::S>, e: F<IO::S>) -> [F<IO::S>; 2] {
         let (zero, one) = (v.splat(0.0), v.splat(1.0));
-        self.keep.store(self.io, s, e);
+        if KEEP {
+            self.keep.store(self.io, s, e);
+        }
         match self.src.b::<PLAIN>() {
             Some(b) => [
                 v.sel(
@@ -529,7 +561,7 @@ impl<IO: Io, T: Element, const PLAIN: bool> ExpPass<'_, '_, IO, T, PLAIN> {
                 ),
                 zero,
             ],
-            None if self.count => {
+            None if !FAST && self.count => {
                 let top = v.eq(x, self.shift.max());
                 [v.sel(top, zero, e), v.sel(top, one, zero)]
             }
@@ -540,21 +572,22 @@ impl<IO: Io, T: Element, const PLAIN: bool> ExpPass<'_, '_, IO, T, PLAIN> {
 
 /// Pass 3: softmax scales the stored `e` (from `scratch` when it is given); log_softmax
 /// computes `x − (m + log Σ)`.
-struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool> {
+struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool, const SOFTMAX: bool> {
     io: IO,
     src: Src<'a, T>,
-    softmax: bool,
     k: Coef<IO::S>,
     out: &'o mut [T],
     scratch: Option<&'o [f32]>,
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T, PLAIN> {
+impl<IO: Io, T: Element, const PLAIN: bool, const SOFTMAX: bool> Pass<IO::S, 0, 0>
+    for OutPass<'_, '_, IO, T, PLAIN, SOFTMAX>
+{
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
         if s.n > 0 {
             let (io, k) = (self.io, &self.k);
-            let y = if self.softmax {
+            let y = if SOFTMAX {
                 let e = match self.scratch {
                     Some(b) => load(io, b, s.local(), 0.0),
                     None => load(io, self.out, s, 0.0),
@@ -632,7 +665,7 @@ impl<T: Element> ExpRows<'_, T> {
     fn max_pass<IO: Io, W: Walk, const PLAIN: bool>(&self, io: IO, w: W) -> [F<IO::S>; 2] {
         let v = V(io.simd());
         let zero = v.splat(0.0);
-        let count = self.kind == Kind::LogMeanExp && self.src.mask.is_some();
+        let count = !PLAIN && self.kind == Kind::LogMeanExp && self.src.mask.is_some();
         let mut p = MaxPass::<_, _, PLAIN> {
             io,
             src: self.src,
@@ -647,12 +680,37 @@ impl<T: Element> ExpRows<'_, T> {
     }
 
     /// Pass 2 (see [`ExpPass`]): `[hi, lo, k]`, `Σ = k + (hi + lo)`, the bias taken out.
+    /// `SOFTMAX`: the kind is softmax.
     #[inline(always)]
-    fn exp_pass<IO: Io, W: Walk, const PLAIN: bool>(
+    fn exp_pass<IO: Io, W: Walk, const PLAIN: bool, const SOFTMAX: bool>(
         &mut self,
         io: IO,
         w: W,
         shift: Shift<IO::S>,
+        count: bool,
+    ) -> [F<IO::S>; 3] {
+        let count = count && self.src.b.is_none();
+        let biased = self.src.b.is_none() && !count && w.len() <= BIASED_SUM_MAX_LEN;
+        match shift {
+            Shift::Pow2 { m, k } if biased && !count => {
+                self.exp_walk::<_, _, PLAIN, true, SOFTMAX>(io, w, shift, [m, k], true, false)
+            }
+            _ => {
+                let zero = V(io.simd()).splat(0.0);
+                self.exp_walk::<_, _, PLAIN, false, SOFTMAX>(io, w, shift, [zero; 2], biased, count)
+            }
+        }
+    }
+
+    /// [`Self::exp_pass`] with its choices made.
+    #[inline(always)]
+    fn exp_walk<IO: Io, W: Walk, const PLAIN: bool, const FAST: bool, const KEEP: bool>(
+        &mut self,
+        io: IO,
+        w: W,
+        shift: Shift<IO::S>,
+        pow2: [F<IO::S>; 2],
+        biased: bool,
         count: bool,
     ) -> [F<IO::S>; 3] {
         let v = V(io.simd());
@@ -663,18 +721,19 @@ impl<T: Element> ExpRows<'_, T> {
             Some(self.src.x.as_ptr()),
             writes.then_some(self.out.as_ptr()),
         ];
-        let keep = match self.kind {
-            Kind::Softmax if self.local() => Keep::Scratch(&mut *self.scratch),
-            Kind::Softmax => Keep::Out(&mut *self.out),
-            _ => Keep::None,
+        let keep = if !KEEP {
+            Keep::None
+        } else if self.local::<W>() {
+            Keep::Scratch(&mut *self.scratch)
+        } else {
+            Keep::Out(&mut *self.out)
         };
-        let count = count && self.src.b.is_none();
-        let biased = self.src.b.is_none() && !count && w.len() <= BIASED_SUM_MAX_LEN;
         let (zero, bias) = (v.splat(0.0), if biased { BIAS } else { 0.0 });
-        let mut p = ExpPass::<_, _, PLAIN> {
+        let mut p = ExpPass::<_, _, PLAIN, FAST, KEEP> {
             io,
             src: self.src,
             shift,
+            pow2,
             keep,
             biased,
             count,
@@ -694,13 +753,16 @@ impl<T: Element> ExpRows<'_, T> {
 
     /// Pass 3 (see [`OutPass`]).
     #[inline(always)]
-    fn out_pass<IO: Io, W: Walk, const PLAIN: bool>(&mut self, io: IO, w: W, k: Coef<IO::S>) {
-        let softmax = self.kind == Kind::Softmax;
-        let local = softmax && self.local();
-        let mut p = OutPass::<_, _, PLAIN> {
+    fn out_pass<IO: Io, W: Walk, const PLAIN: bool, const SOFTMAX: bool>(
+        &mut self,
+        io: IO,
+        w: W,
+        k: Coef<IO::S>,
+    ) {
+        let local = SOFTMAX && self.local::<W>();
+        let mut p = OutPass::<_, _, PLAIN, SOFTMAX> {
             io,
             src: self.src,
-            softmax,
             k,
             out: &mut *self.out,
             scratch: local.then_some(&*self.scratch),
@@ -899,14 +961,14 @@ impl<T: Element> ExpRows<'_, T> {
                 },
                 _ => exact,
             };
-            let sums = self.exp_pass::<_, _, PLAIN>(io, w, shift, false);
+            let sums = self.exp_pass::<_, _, PLAIN, SOFTMAX>(io, w, shift, false);
             (self.coef(v, shift, sums, n).0, sums[0])
         } else {
             // The log functions keep the fast result only where their bound's scale is
             // large enough; the other rows run pass 2 again, exactly shifted and counted.
             // (An `if`, not a closure: a closure would not inherit the target features.)
             let fast = if fast {
-                let sums = self.exp_pass::<_, _, PLAIN>(io, w, pow2, false);
+                let sums = self.exp_pass::<_, _, PLAIN, SOFTMAX>(io, w, pow2, false);
                 let (k, scale) = self.coef(v, pow2, sums, n);
                 let keep = v.and_m(near, v.ge(scale, v.splat(POW2_ACCEPT)));
                 Some((k, sums[0], keep))
@@ -916,7 +978,7 @@ impl<T: Element> ExpRows<'_, T> {
             match fast {
                 Some((k, s, keep)) if v.all(v.or_m(keep, v.not_m(rows))) => (k, s),
                 _ => {
-                    let sums = self.exp_pass::<_, _, PLAIN>(io, w, exact, true);
+                    let sums = self.exp_pass::<_, _, PLAIN, SOFTMAX>(io, w, exact, true);
                     let (k, _) = self.coef(v, exact, sums, n);
                     match fast {
                         None => (k, sums[0]),
@@ -945,7 +1007,7 @@ impl<T: Element> ExpRows<'_, T> {
                 store_rows(v, sg, i, w.rows(), k.b);
             }
         } else {
-            self.out_pass::<_, _, PLAIN>(io, w, k);
+            self.out_pass::<_, _, PLAIN, SOFTMAX>(io, w, k);
         }
         if !W::CONTIG {
             for r in 0..w.rows() {
