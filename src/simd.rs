@@ -63,6 +63,10 @@ pub(crate) trait Lanes: Copy + 'static {
     /// `y · 2^n` with AVX-512's `vscalefps` (`n` integral), rounded once; `None` on other
     /// instruction sets, whose callers compute the same value with two exact steps.
     fn scalef_native(self, y: Self::F, n: Self::F) -> Option<Self::F>;
+    /// `a > b ? a : b` per lane (`b` where either is NaN, and where both are zeros): one
+    /// `vmaxps` on x86, whose operand order gives exactly these results; a compare and a
+    /// select elsewhere.
+    fn larger(self, a: Self::F, b: Self::F) -> Self::F;
 }
 
 impl<S: Simd> Lanes for S {
@@ -204,6 +208,24 @@ impl<S: Simd> Lanes for S {
         }
         let _ = (y, n);
         None
+    }
+    #[inline(always)]
+    fn larger(self, a: Self::F, b: Self::F) -> Self::F {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let any = &self as &dyn core::any::Any;
+            if let Some(v4) = any.downcast_ref::<pulp::x86::V4>() {
+                let r = v4
+                    .avx512f
+                    ._mm512_max_ps(bytemuck::cast(a), bytemuck::cast(b));
+                return bytemuck::cast(r);
+            }
+            if let Some(v3) = any.downcast_ref::<pulp::x86::V3>() {
+                let r = v3.avx._mm256_max_ps(bytemuck::cast(a), bytemuck::cast(b));
+                return bytemuck::cast(r);
+            }
+        }
+        self.select_f32s(self.greater_than_f32s(a, b), a, b)
     }
 }
 
@@ -375,6 +397,10 @@ impl<S: Simd> Lanes for Pair<S> {
     fn scalef_native(self, y: Self::F, n: Self::F) -> Option<Self::F> {
         let lo = self.0.scalef_native(y[0], n[0])?;
         Some([lo, self.0.scalef_native(y[1], n[1])?])
+    }
+    #[inline(always)]
+    fn larger(self, a: Self::F, b: Self::F) -> Self::F {
+        [self.0.larger(a[0], b[0]), self.0.larger(a[1], b[1])]
     }
 }
 
@@ -612,6 +638,11 @@ impl<S: Lanes> V<S> {
     #[inline(always)]
     fn estrin_join(self, lo: F<S>, hi: F<S>, p: F<S>, has_hi: bool) -> F<S> {
         if has_hi { self.fma(hi, p, lo) } else { lo }
+    }
+    /// `a > b ? a : b` per lane ([`Lanes::larger`]).
+    #[inline(always)]
+    pub fn larger(self, a: F<S>, b: F<S>) -> F<S> {
+        self.0.larger(a, b)
     }
     /// `y · 2^n` rounded once with AVX-512's `vscalefps` ([`Lanes::scalef_native`]).
     #[inline(always)]

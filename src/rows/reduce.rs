@@ -133,7 +133,7 @@ pub(crate) struct MaxCount;
 impl Combine<2> for MaxCount {
     #[inline(always)]
     fn combine<T: Simd>(v: V<T>, a: [F<T>; 2], b: [F<T>; 2]) -> [F<T>; 2] {
-        [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])]
+        [v.larger(b[0], a[0]), v.add(a[1], b[1])]
     }
 }
 

@@ -102,7 +102,7 @@ impl<S: Simd> Shift<S> {
 /// The larger of `a` and `b` (`b` where either is NaN).
 #[inline(always)]
 fn larger<S: Simd>(v: V<S>, a: F<S>, b: F<S>) -> F<S> {
-    v.sel(v.gt(a, b), a, b)
+    v.larger(a, b)
 }
 
 /// `x + lo`, or `x` where `lo` is absent.
@@ -162,30 +162,40 @@ impl<T: Element> ExpRows<'_, T> {
         let strided = self.axis.inner > 1;
         let plain = self.src.plain();
         let softmax = self.kind == Kind::Softmax;
-        match (strided, plain, softmax) {
-            (false, true, true) => dispatch(Variant::<_, false, true, true>(self)),
-            (false, true, false) => dispatch(Variant::<_, false, true, false>(self)),
-            (false, false, true) => dispatch(Variant::<_, false, false, true>(self)),
-            (false, false, false) => dispatch(Variant::<_, false, false, false>(self)),
-            (true, true, true) => dispatch(Variant::<_, true, true, true>(self)),
-            (true, true, false) => dispatch(Variant::<_, true, true, false>(self)),
-            (true, false, true) => dispatch(Variant::<_, true, false, true>(self)),
-            (true, false, false) => dispatch(Variant::<_, true, false, false>(self)),
+        // softmin (negate) is a softmax; its plain source is a variant of its own.
+        let neg = plain && self.src.negate;
+        match (strided, plain, neg, softmax) {
+            (false, true, false, true) => dispatch(Variant::<_, false, true, false, true>(self)),
+            (false, true, true, _) => dispatch(Variant::<_, false, true, true, true>(self)),
+            (false, true, false, false) => dispatch(Variant::<_, false, true, false, false>(self)),
+            (false, false, _, true) => dispatch(Variant::<_, false, false, false, true>(self)),
+            (false, false, _, false) => dispatch(Variant::<_, false, false, false, false>(self)),
+            (true, true, false, true) => dispatch(Variant::<_, true, true, false, true>(self)),
+            (true, true, true, _) => dispatch(Variant::<_, true, true, true, true>(self)),
+            (true, true, false, false) => dispatch(Variant::<_, true, true, false, false>(self)),
+            (true, false, _, true) => dispatch(Variant::<_, true, false, false, true>(self)),
+            (true, false, _, false) => dispatch(Variant::<_, true, false, false, false>(self)),
         }
     }
 }
 
 /// One compiled variant of an [`ExpRows`] call: strided groups or contiguous rows, a plain
-/// source or not ([`Src::plain`]), softmax or one of the log functions. Each variant is a
-/// function of its own on every instruction set: a single function for all eight took
-/// about 85 % of the library's build (LLVM optimised it for 4 to 6 minutes per element
-/// type, on one core), where eight smaller ones cost less in total.
-struct Variant<'a, T: Element, const STRIDED: bool, const PLAIN: bool, const SOFTMAX: bool>(
-    ExpRows<'a, T>,
-);
+/// source or not ([`Src::plain`]), negated (softmin, `NEG`: plain sources only) or not,
+/// softmax or one of the log functions. Each variant is a function of its own on every
+/// instruction set: a single function for all of them took about 85 % of the library's
+/// build (LLVM optimised it for 4 to 6 minutes per element type, on one core), where
+/// smaller ones cost less in total.
+struct Variant<
+    'a,
+    T: Element,
+    const STRIDED: bool,
+    const PLAIN: bool,
+    const NEG: bool,
+    const SOFTMAX: bool,
+>(ExpRows<'a, T>);
 
-impl<T: Element, const STRIDED: bool, const PLAIN: bool, const SOFTMAX: bool> WithIo
-    for Variant<'_, T, STRIDED, PLAIN, SOFTMAX>
+impl<T: Element, const STRIDED: bool, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool>
+    WithIo for Variant<'_, T, STRIDED, PLAIN, NEG, SOFTMAX>
 {
     type Output = ();
     #[inline(always)]
@@ -199,12 +209,12 @@ impl<T: Element, const STRIDED: bool, const PLAIN: bool, const SOFTMAX: bool> Wi
     }
 }
 
-impl<T: Element, const STRIDED: bool, const PLAIN: bool, const SOFTMAX: bool> RowKernel
-    for Variant<'_, T, STRIDED, PLAIN, SOFTMAX>
+impl<T: Element, const STRIDED: bool, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool>
+    RowKernel for Variant<'_, T, STRIDED, PLAIN, NEG, SOFTMAX>
 {
     #[inline(always)]
     fn group<IO: Io, W: Walk>(&mut self, io: IO, w: W) {
-        self.0.group_with::<IO, W, PLAIN, SOFTMAX>(io, w)
+        self.0.group_with::<IO, W, PLAIN, NEG, SOFTMAX>(io, w)
     }
 }
 
@@ -267,16 +277,16 @@ impl<'a, T: Element> Src<'a, T> {
     /// The row element as the function sees it: negated for softmin, −inf where masked
     /// out, where `b == 0`, and in the padding.
     #[inline(always)]
-    fn load_x<IO: Io, const PLAIN: bool>(self, io: IO, s: Slot) -> F<IO::S> {
+    fn load_x<IO: Io, const PLAIN: bool, const NEG: bool>(self, io: IO, s: Slot) -> F<IO::S> {
         let v = V(io.simd());
         if PLAIN {
-            // Without a test: the sign flip is an exclusive or with −0 or +0.
-            let (fill, sign) = if self.negate {
-                (f32::INFINITY, -0.0)
+            // Without a test: `NEG` says whether the source is negated.
+            debug_assert_eq!(NEG, self.negate);
+            return if NEG {
+                v.neg(load(io, self.x, s, f32::INFINITY))
             } else {
-                (NEG_INF, 0.0)
+                load(io, self.x, s, NEG_INF)
             };
-            return v.xor_sign(load(io, self.x, s, fill), v.splat(sign));
         }
         let x = if self.negate {
             v.neg(load(io, self.x, s, f32::INFINITY))
@@ -356,13 +366,15 @@ impl<'a, T: Element> Src<'a, T> {
 }
 
 /// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
-struct MaxPass<'a, IO: Io, T, const PLAIN: bool> {
+struct MaxPass<'a, IO: Io, T, const PLAIN: bool, const NEG: bool> {
     io: IO,
     src: Src<'a, T>,
     count: bool,
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 2> for MaxPass<'_, IO, T, PLAIN> {
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool> Pass<IO::S, 2, 2>
+    for MaxPass<'_, IO, T, PLAIN, NEG>
+{
     /// The maxima fit in registers: chunk after chunk, which streams the group from memory.
     const SLOT_MAJOR: bool = false;
     #[inline(always)]
@@ -376,12 +388,14 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 2> for MaxPass<'_, IO
         } else {
             v.splat(0.0)
         };
-        [self.src.load_x::<_, PLAIN>(self.io, s), n]
+        [self.src.load_x::<_, PLAIN, NEG>(self.io, s), n]
     }
     #[inline(always)]
     fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 2], [x, n]: [F<IO::S>; 2]) {
-        st[0] = v.sel(v.gt(x, st[0]), x, st[0]);
-        st[1] = v.add(st[1], n);
+        st[0] = v.larger(x, st[0]);
+        if !PLAIN && self.count {
+            st[1] = v.add(st[1], n);
+        }
     }
     /// The maximum and the count do not depend on the order: reduce the block first.
     #[inline(always)]
@@ -393,8 +407,12 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 2> for MaxPass<'_, IO
         slots: usize,
         _c: usize,
     ) {
+        let count = !PLAIN && self.count;
         let comb = |a: [F<IO::S>; 2], b: [F<IO::S>; 2]| {
-            [v.sel(v.gt(b[0], a[0]), b[0], a[0]), v.add(a[1], b[1])]
+            [
+                v.larger(b[0], a[0]),
+                if count { v.add(a[1], b[1]) } else { a[1] },
+            ]
         };
         let mut t = [[v.splat(0.0); 2]; VLANES];
         t[..terms.len()].copy_from_slice(terms);
@@ -420,7 +438,16 @@ impl<IO: Io, T: Element, const PLAIN: bool> Pass<IO::S, 2, 2> for MaxPass<'_, IO
 /// sums, no count — and `KEEP` whether `e` is kept (softmax): per-vector tests of those
 /// choices cost softmax a third of its speed on Intel cores, whose vector ports also
 /// take scalar work (the same bits either way).
-struct ExpPass<'a, 'o, IO: Io, T, const PLAIN: bool, const FAST: bool, const KEEP: bool> {
+struct ExpPass<
+    'a,
+    'o,
+    IO: Io,
+    T,
+    const PLAIN: bool,
+    const NEG: bool,
+    const FAST: bool,
+    const KEEP: bool,
+> {
     io: IO,
     src: Src<'a, T>,
     shift: Shift<IO::S>,
@@ -456,13 +483,13 @@ impl<T: Element> Keep<'_, T> {
     }
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool, const FAST: bool, const KEEP: bool> Pass<IO::S, 2, 3>
-    for ExpPass<'_, '_, IO, T, PLAIN, FAST, KEEP>
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, const KEEP: bool>
+    Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T, PLAIN, NEG, FAST, KEEP>
 {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         self.fetch_ahead(s);
-        let x = self.src.load_x::<_, PLAIN>(self.io, s);
+        let x = self.src.load_x::<_, PLAIN, NEG>(self.io, s);
         let e = if FAST {
             let [m, k] = self.pow2;
             self.src.exp_pow2(v, x, m, k)
@@ -489,8 +516,8 @@ impl<IO: Io, T: Element, const PLAIN: bool, const FAST: bool, const KEEP: bool> 
         self.fetch_ahead(s[0]);
         self.fetch_ahead(s[1]);
         let x = [
-            self.src.load_x::<_, PLAIN>(self.io, s[0]),
-            self.src.load_x::<_, PLAIN>(self.io, s[1]),
+            self.src.load_x::<_, PLAIN, NEG>(self.io, s[0]),
+            self.src.load_x::<_, PLAIN, NEG>(self.io, s[1]),
         ];
         let w = V(Pair(v.0));
         let e = if FAST {
@@ -531,8 +558,8 @@ impl<IO: Io, T: Element, const PLAIN: bool, const FAST: bool, const KEEP: bool> 
     }
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool, const FAST: bool, const KEEP: bool>
-    ExpPass<'_, '_, IO, T, PLAIN, FAST, KEEP>
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, const KEEP: bool>
+    ExpPass<'_, '_, IO, T, PLAIN, NEG, FAST, KEEP>
 {
     /// Fetches the next row's elements of slot `s` ahead of their use, when `ahead` says so.
     #[inline(always)]
@@ -572,7 +599,7 @@ impl<IO: Io, T: Element, const PLAIN: bool, const FAST: bool, const KEEP: bool>
 
 /// Pass 3: softmax scales the stored `e` (from `scratch` when it is given); log_softmax
 /// computes `x − (m + log Σ)`.
-struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool, const SOFTMAX: bool> {
+struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool> {
     io: IO,
     src: Src<'a, T>,
     k: Coef<IO::S>,
@@ -580,8 +607,8 @@ struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool, const SOFTMAX: bool> {
     scratch: Option<&'o [f32]>,
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool, const SOFTMAX: bool> Pass<IO::S, 0, 0>
-    for OutPass<'_, '_, IO, T, PLAIN, SOFTMAX>
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool> Pass<IO::S, 0, 0>
+    for OutPass<'_, '_, IO, T, PLAIN, NEG, SOFTMAX>
 {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
@@ -600,7 +627,7 @@ impl<IO: Io, T: Element, const PLAIN: bool, const SOFTMAX: bool> Pass<IO::S, 0, 
                     v.fma(e, k.a, v.mul(e, k.b))
                 }
             } else {
-                let (h, e) = two_sum(v, self.src.load_x::<_, PLAIN>(io, s), k.a);
+                let (h, e) = two_sum(v, self.src.load_x::<_, PLAIN, NEG>(io, s), k.a);
                 let y = v.add(h, v.sub(e, k.b));
                 // −inf stays −inf; x − c beyond the f32 range is −inf too.
                 v.sel(v.eq(h, v.splat(NEG_INF)), h, y)
@@ -662,11 +689,15 @@ fn times_small<S: Simd>(v: V<S>, e: F<S>, k: &Coef<S>) -> F<S> {
 impl<T: Element> ExpRows<'_, T> {
     /// Pass 1: the row maximum and the count `n` of valid elements.
     #[inline(always)]
-    fn max_pass<IO: Io, W: Walk, const PLAIN: bool>(&self, io: IO, w: W) -> [F<IO::S>; 2] {
+    fn max_pass<IO: Io, W: Walk, const PLAIN: bool, const NEG: bool>(
+        &self,
+        io: IO,
+        w: W,
+    ) -> [F<IO::S>; 2] {
         let v = V(io.simd());
         let zero = v.splat(0.0);
         let count = !PLAIN && self.kind == Kind::LogMeanExp && self.src.mask.is_some();
-        let mut p = MaxPass::<_, _, PLAIN> {
+        let mut p = MaxPass::<_, _, PLAIN, NEG> {
             io,
             src: self.src,
             count,
@@ -682,7 +713,7 @@ impl<T: Element> ExpRows<'_, T> {
     /// Pass 2 (see [`ExpPass`]): `[hi, lo, k]`, `Σ = k + (hi + lo)`, the bias taken out.
     /// `SOFTMAX`: the kind is softmax.
     #[inline(always)]
-    fn exp_pass<IO: Io, W: Walk, const PLAIN: bool, const SOFTMAX: bool>(
+    fn exp_pass<IO: Io, W: Walk, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool>(
         &mut self,
         io: IO,
         w: W,
@@ -693,18 +724,27 @@ impl<T: Element> ExpRows<'_, T> {
         let biased = self.src.b.is_none() && !count && w.len() <= BIASED_SUM_MAX_LEN;
         match shift {
             Shift::Pow2 { m, k } if biased && !count => {
-                self.exp_walk::<_, _, PLAIN, true, SOFTMAX>(io, w, shift, [m, k], true, false)
+                self.exp_walk::<_, _, PLAIN, NEG, true, SOFTMAX>(io, w, shift, [m, k], true, false)
             }
             _ => {
                 let zero = V(io.simd()).splat(0.0);
-                self.exp_walk::<_, _, PLAIN, false, SOFTMAX>(io, w, shift, [zero; 2], biased, count)
+                self.exp_walk::<_, _, PLAIN, NEG, false, SOFTMAX>(
+                    io, w, shift, [zero; 2], biased, count,
+                )
             }
         }
     }
 
     /// [`Self::exp_pass`] with its choices made.
     #[inline(always)]
-    fn exp_walk<IO: Io, W: Walk, const PLAIN: bool, const FAST: bool, const KEEP: bool>(
+    fn exp_walk<
+        IO: Io,
+        W: Walk,
+        const PLAIN: bool,
+        const NEG: bool,
+        const FAST: bool,
+        const KEEP: bool,
+    >(
         &mut self,
         io: IO,
         w: W,
@@ -729,7 +769,7 @@ impl<T: Element> ExpRows<'_, T> {
             Keep::Out(&mut *self.out)
         };
         let (zero, bias) = (v.splat(0.0), if biased { BIAS } else { 0.0 });
-        let mut p = ExpPass::<_, _, PLAIN, FAST, KEEP> {
+        let mut p = ExpPass::<_, _, PLAIN, NEG, FAST, KEEP> {
             io,
             src: self.src,
             shift,
@@ -753,14 +793,14 @@ impl<T: Element> ExpRows<'_, T> {
 
     /// Pass 3 (see [`OutPass`]).
     #[inline(always)]
-    fn out_pass<IO: Io, W: Walk, const PLAIN: bool, const SOFTMAX: bool>(
+    fn out_pass<IO: Io, W: Walk, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool>(
         &mut self,
         io: IO,
         w: W,
         k: Coef<IO::S>,
     ) {
         let local = SOFTMAX && self.local::<W>();
-        let mut p = OutPass::<_, _, PLAIN, SOFTMAX> {
+        let mut p = OutPass::<_, _, PLAIN, NEG, SOFTMAX> {
             io,
             src: self.src,
             k,
@@ -927,10 +967,10 @@ impl<T: Element> ExpRows<'_, T> {
 }
 
 impl<T: Element> ExpRows<'_, T> {
-    /// One group of rows; `PLAIN`: the source is plain ([`Src::plain`]); `SOFTMAX`: the
-    /// kind is softmax.
+    /// One group of rows; `PLAIN`: the source is plain ([`Src::plain`]); `NEG`: a plain
+    /// source is negated (softmin); `SOFTMAX`: the kind is softmax.
     #[inline(always)]
-    fn group_with<IO: Io, W: Walk, const PLAIN: bool, const SOFTMAX: bool>(
+    fn group_with<IO: Io, W: Walk, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool>(
         &mut self,
         io: IO,
         w: W,
@@ -938,7 +978,7 @@ impl<T: Element> ExpRows<'_, T> {
         debug_assert_eq!(PLAIN, self.src.plain());
         debug_assert_eq!(SOFTMAX, self.kind == Kind::Softmax);
         let v = V(io.simd());
-        let [m, n] = self.max_pass::<_, _, PLAIN>(io, w);
+        let [m, n] = self.max_pass::<_, _, PLAIN, NEG>(io, w);
         let m0 = lane(v, m, 0);
         if W::CONTIG && m0.is_infinite() {
             return self.special(w, 0, m0);
@@ -961,14 +1001,14 @@ impl<T: Element> ExpRows<'_, T> {
                 },
                 _ => exact,
             };
-            let sums = self.exp_pass::<_, _, PLAIN, SOFTMAX>(io, w, shift, false);
+            let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, shift, false);
             (self.coef(v, shift, sums, n).0, sums[0])
         } else {
             // The log functions keep the fast result only where their bound's scale is
             // large enough; the other rows run pass 2 again, exactly shifted and counted.
             // (An `if`, not a closure: a closure would not inherit the target features.)
             let fast = if fast {
-                let sums = self.exp_pass::<_, _, PLAIN, SOFTMAX>(io, w, pow2, false);
+                let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, pow2, false);
                 let (k, scale) = self.coef(v, pow2, sums, n);
                 let keep = v.and_m(near, v.ge(scale, v.splat(POW2_ACCEPT)));
                 Some((k, sums[0], keep))
@@ -978,7 +1018,7 @@ impl<T: Element> ExpRows<'_, T> {
             match fast {
                 Some((k, s, keep)) if v.all(v.or_m(keep, v.not_m(rows))) => (k, s),
                 _ => {
-                    let sums = self.exp_pass::<_, _, PLAIN, SOFTMAX>(io, w, exact, true);
+                    let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, exact, true);
                     let (k, _) = self.coef(v, exact, sums, n);
                     match fast {
                         None => (k, sums[0]),
@@ -1007,7 +1047,7 @@ impl<T: Element> ExpRows<'_, T> {
                 store_rows(v, sg, i, w.rows(), k.b);
             }
         } else {
-            self.out_pass::<_, _, PLAIN, SOFTMAX>(io, w, k);
+            self.out_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, k);
         }
         if !W::CONTIG {
             for r in 0..w.rows() {
