@@ -67,6 +67,9 @@ pub(crate) trait Lanes: Copy + 'static {
     /// `vmaxps` on x86, whose operand order gives exactly these results; a compare and a
     /// select elsewhere.
     fn larger(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a < b ? a : b` per lane (`b` where either is NaN, and where both are zeros): one
+    /// `vminps` on x86, a compare and a select elsewhere.
+    fn smaller(self, a: Self::F, b: Self::F) -> Self::F;
 }
 
 impl<S: Simd> Lanes for S {
@@ -226,6 +229,24 @@ impl<S: Simd> Lanes for S {
             }
         }
         self.select_f32s(self.greater_than_f32s(a, b), a, b)
+    }
+    #[inline(always)]
+    fn smaller(self, a: Self::F, b: Self::F) -> Self::F {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let any = &self as &dyn core::any::Any;
+            if let Some(v4) = any.downcast_ref::<pulp::x86::V4>() {
+                let r = v4
+                    .avx512f
+                    ._mm512_min_ps(bytemuck::cast(a), bytemuck::cast(b));
+                return bytemuck::cast(r);
+            }
+            if let Some(v3) = any.downcast_ref::<pulp::x86::V3>() {
+                let r = v3.avx._mm256_min_ps(bytemuck::cast(a), bytemuck::cast(b));
+                return bytemuck::cast(r);
+            }
+        }
+        self.select_f32s(self.less_than_f32s(a, b), a, b)
     }
 }
 
@@ -401,6 +422,10 @@ impl<S: Simd> Lanes for Pair<S> {
     #[inline(always)]
     fn larger(self, a: Self::F, b: Self::F) -> Self::F {
         [self.0.larger(a[0], b[0]), self.0.larger(a[1], b[1])]
+    }
+    #[inline(always)]
+    fn smaller(self, a: Self::F, b: Self::F) -> Self::F {
+        [self.0.smaller(a[0], b[0]), self.0.smaller(a[1], b[1])]
     }
 }
 
@@ -643,6 +668,11 @@ impl<S: Lanes> V<S> {
     #[inline(always)]
     pub fn larger(self, a: F<S>, b: F<S>) -> F<S> {
         self.0.larger(a, b)
+    }
+    /// `a < b ? a : b` per lane ([`Lanes::smaller`]).
+    #[inline(always)]
+    pub fn smaller(self, a: F<S>, b: F<S>) -> F<S> {
+        self.0.smaller(a, b)
     }
     /// `y · 2^n` rounded once with AVX-512's `vscalefps` ([`Lanes::scalef_native`]).
     #[inline(always)]

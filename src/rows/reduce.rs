@@ -128,12 +128,17 @@ pub(crate) fn tree<T: Simd, C: Combine<N>, const N: usize>(
     items[0]
 }
 
-/// Row maximum (NaN is never selected; −0 and +0 are told apart later) and a count.
-pub(crate) struct MaxCount;
-impl Combine<2> for MaxCount {
+/// Row maximum (NaN is never selected; −0 and +0 are told apart later), a count, and the
+/// row minimum (NaN never selected).
+pub(crate) struct MaxCountMin;
+impl Combine<3> for MaxCountMin {
     #[inline(always)]
-    fn combine<T: Simd>(v: V<T>, a: [F<T>; 2], b: [F<T>; 2]) -> [F<T>; 2] {
-        [v.larger(b[0], a[0]), v.add(a[1], b[1])]
+    fn combine<T: Simd>(v: V<T>, a: [F<T>; 3], b: [F<T>; 3]) -> [F<T>; 3] {
+        [
+            v.larger(b[0], a[0]),
+            v.add(a[1], b[1]),
+            v.smaller(b[2], a[2]),
+        ]
     }
 }
 

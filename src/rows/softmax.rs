@@ -23,7 +23,7 @@ use super::layout::{
     Axis, PREFETCH_MIN_BYTES, Pass, RowKernel, Slot, VLANES, Walk, for_each_row,
     for_each_strided_group, lane, lanes_below, load, load_mask, prefetch, store, store_rows, walk,
 };
-use super::reduce::{MaxCount, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, two_sum};
+use super::reduce::{MaxCountMin, RENORM_CHUNKS, SumCount, acc_below, acc1, renorm, two_sum};
 use crate::convert::{Io, WithIo, dispatch};
 use crate::dtype::{Dtype, Element};
 use crate::math::Dd;
@@ -349,9 +349,7 @@ impl<'a, T: Element> Src<'a, T> {
     #[inline(always)]
     fn exp_pow2<S: Lanes>(self, v: V<S>, x: F<S>, m: F<S>, k: F<S>) -> F<S> {
         if !v.any(v.lt(x, v.add(m, v.splat(PLAIN_D)))) {
-            let red = reduce(v, x);
-            let (t, n) = (v.sub(red.t, k), v.sub(red.n, k));
-            return scale_normal(v, exp_reduced(v, red.r), t, n);
+            return self.exp_pow2_plain(v, x, k);
         }
         let deep = v.lt(x, v.add(m, v.splat(EXP_UNDERFLOW)));
         let x = if v.any(deep) { v.sel(deep, m, x) } else { x };
@@ -365,20 +363,32 @@ impl<'a, T: Element> Src<'a, T> {
     }
 }
 
-/// Pass 1: the row maximum and (logmeanexp with a mask) the count of valid elements.
+impl<T> Src<'_, T> {
+    /// [`Src::exp_pow2`] where no lane has `x < m +` [`PLAIN_D`] (the same bits).
+    #[inline(always)]
+    fn exp_pow2_plain<S: Lanes>(self, v: V<S>, x: F<S>, k: F<S>) -> F<S> {
+        let red = reduce(v, x);
+        let (t, n) = (v.sub(red.t, k), v.sub(red.n, k));
+        scale_normal(v, exp_reduced(v, red.r), t, n)
+    }
+}
+
+/// Pass 1: the row maximum, (logmeanexp with a mask) the count of valid elements, and (a
+/// plain source) the row minimum, from which the later passes learn once per row that no
+/// term is tiny.
 struct MaxPass<'a, IO: Io, T, const PLAIN: bool, const NEG: bool> {
     io: IO,
     src: Src<'a, T>,
     count: bool,
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool> Pass<IO::S, 2, 2>
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool> Pass<IO::S, 3, 3>
     for MaxPass<'_, IO, T, PLAIN, NEG>
 {
     /// The maxima fit in registers: chunk after chunk, which streams the group from memory.
     const SLOT_MAJOR: bool = false;
     #[inline(always)]
-    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
+    fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 3] {
         let n = if !PLAIN && self.count {
             v.sel(
                 self.src.valid::<_, PLAIN>(self.io, s),
@@ -388,13 +398,23 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool> Pass<IO::S, 2, 2>
         } else {
             v.splat(0.0)
         };
-        [self.src.load_x::<_, PLAIN, NEG>(self.io, s), n]
+        let x = self.src.load_x::<_, PLAIN, NEG>(self.io, s);
+        // The padding (−inf) takes no part in the minimum.
+        let lo = if PLAIN && s.n < <IO::S as Simd>::F32_LANES {
+            v.sel(lanes_below(v, s.n), x, v.splat(f32::INFINITY))
+        } else {
+            x
+        };
+        [x, n, lo]
     }
     #[inline(always)]
-    fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 2], [x, n]: [F<IO::S>; 2]) {
+    fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 3], [x, n, lo]: [F<IO::S>; 3]) {
         st[0] = v.larger(x, st[0]);
         if !PLAIN && self.count {
             st[1] = v.add(st[1], n);
+        }
+        if PLAIN {
+            st[2] = v.smaller(lo, st[2]);
         }
     }
     /// The maximum and the count do not depend on the order: reduce the block first.
@@ -402,19 +422,20 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool> Pass<IO::S, 2, 2>
     fn fold_block(
         &self,
         v: V<IO::S>,
-        st: &mut [[F<IO::S>; 2]],
-        terms: &[[F<IO::S>; 2]],
+        st: &mut [[F<IO::S>; 3]],
+        terms: &[[F<IO::S>; 3]],
         slots: usize,
         _c: usize,
     ) {
         let count = !PLAIN && self.count;
-        let comb = |a: [F<IO::S>; 2], b: [F<IO::S>; 2]| {
+        let comb = |a: [F<IO::S>; 3], b: [F<IO::S>; 3]| {
             [
                 v.larger(b[0], a[0]),
                 if count { v.add(a[1], b[1]) } else { a[1] },
+                if PLAIN { v.smaller(b[2], a[2]) } else { a[2] },
             ]
         };
-        let mut t = [[v.splat(0.0); 2]; VLANES];
+        let mut t = [[v.splat(0.0); 3]; VLANES];
         t[..terms.len()].copy_from_slice(terms);
         // Pairwise over the chunks of the block (their count is a power of two).
         let mut n = terms.len() / slots;
@@ -434,10 +455,11 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool> Pass<IO::S, 2, 2>
 /// [`BIAS`] per lane when `biased`; when `count`, `t` leaves out the terms at the maximum
 /// and `k` counts them.
 ///
-/// `FAST` fixes the common case at compile time — the power-of-two shift `pow2`, biased
-/// sums, no count — and `KEEP` whether `e` is kept (softmax): per-vector tests of those
-/// choices cost softmax a third of its speed on Intel cores, whose vector ports also
-/// take scalar work (the same bits either way).
+/// `FAST` fixes the common case at compile time — [`POW2`]: the power-of-two shift
+/// `pow2`, biased sums, no count; [`POW2_SHALLOW`]: the same for rows that hold no tiny
+/// term (no test per vector for one); [`ANY`]: every case — and `KEEP` whether `e` is kept
+/// (softmax): per-vector tests of those choices cost softmax a third of its speed on Intel
+/// cores, whose vector ports also take scalar work (the same bits either way).
 struct ExpPass<
     'a,
     'o,
@@ -445,13 +467,13 @@ struct ExpPass<
     T,
     const PLAIN: bool,
     const NEG: bool,
-    const FAST: bool,
+    const FAST: u8,
     const KEEP: bool,
 > {
     io: IO,
     src: Src<'a, T>,
     shift: Shift<IO::S>,
-    /// `[m, k]` of the power-of-two shift (where `FAST`).
+    /// `[m, k]` of the power-of-two shift (where `FAST` is not [`ANY`]).
     pow2: [F<IO::S>; 2],
     keep: Keep<'o, T>,
     biased: bool,
@@ -463,6 +485,14 @@ struct ExpPass<
     /// The input and, where a later pass writes it, the output, whose next rows are fetched.
     next: [Option<*const T>; 2],
 }
+
+/// [`ExpPass`]'s forms (its `FAST`): any shift and sum.
+const ANY: u8 = 0;
+/// The power-of-two shift with biased sums and no count.
+const POW2: u8 = 1;
+/// [`POW2`] for rows whose minimum is at least `m +` [`PLAIN_D`]: no element needs the
+/// tail of [`Src::exp_pow2`] (the −inf padding of a partial slot still takes it).
+const POW2_SHALLOW: u8 = 2;
 
 /// Where softmax keeps `e^{x−m}` between its passes: in the output (f32), or in an f32
 /// scratch per group (see [`ExpRows::local`]).
@@ -483,14 +513,17 @@ impl<T: Element> Keep<'_, T> {
     }
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, const KEEP: bool>
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: u8, const KEEP: bool>
     Pass<IO::S, 2, 3> for ExpPass<'_, '_, IO, T, PLAIN, NEG, FAST, KEEP>
 {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 2] {
         self.fetch_ahead(s);
         let x = self.src.load_x::<_, PLAIN, NEG>(self.io, s);
-        let e = if FAST {
+        // A partial slot's padding (−inf) needs the tail: only whole slots skip it.
+        let e = if FAST == POW2_SHALLOW && s.n == <IO::S as Simd>::F32_LANES {
+            self.src.exp_pow2_plain(v, x, self.pow2[1])
+        } else if FAST != ANY {
             let [m, k] = self.pow2;
             self.src.exp_pow2(v, x, m, k)
         } else {
@@ -520,7 +553,11 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, c
             self.src.load_x::<_, PLAIN, NEG>(self.io, s[1]),
         ];
         let w = V(Pair(v.0));
-        let e = if FAST {
+        let whole = s.iter().all(|s| s.n == <IO::S as Simd>::F32_LANES);
+        let e = if FAST == POW2_SHALLOW && whole {
+            let k = self.pow2[1];
+            self.src.exp_pow2_plain(w, x, [k, k])
+        } else if FAST != ANY {
             let [m, k] = self.pow2;
             self.src.exp_pow2(w, x, [m, m], [k, k])
         } else {
@@ -541,12 +578,12 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, c
     }
     #[inline(always)]
     fn fold(&self, v: V<IO::S>, st: &mut [F<IO::S>; 3], [t, k]: [F<IO::S>; 2]) {
-        (st[0], st[1]) = if FAST || self.biased {
+        (st[0], st[1]) = if FAST != ANY || self.biased {
             acc_below(v, st[0], st[1], t)
         } else {
             acc1(v, st[0], st[1], t)
         };
-        if !FAST && self.count {
+        if FAST == ANY && self.count {
             st[2] = v.add(st[2], k);
         }
     }
@@ -558,7 +595,7 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, c
     }
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, const KEEP: bool>
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: u8, const KEEP: bool>
     ExpPass<'_, '_, IO, T, PLAIN, NEG, FAST, KEEP>
 {
     /// Fetches the next row's elements of slot `s` ahead of their use, when `ahead` says so.
@@ -588,7 +625,7 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, c
                 ),
                 zero,
             ],
-            None if !FAST && self.count => {
+            None if FAST == ANY && self.count => {
                 let top = v.eq(x, self.shift.max());
                 [v.sel(top, zero, e), v.sel(top, one, zero)]
             }
@@ -599,7 +636,19 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const FAST: bool, c
 
 /// Pass 3: softmax scales the stored `e` (from `scratch` when it is given); log_softmax
 /// computes `x − (m + log Σ)`.
-struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool> {
+///
+/// `SMALL`: some kept `e` may be below [`SMALL_E`] (otherwise the row's minimum ruled that
+/// out, and no vector is tested).
+struct OutPass<
+    'a,
+    'o,
+    IO: Io,
+    T,
+    const PLAIN: bool,
+    const NEG: bool,
+    const SOFTMAX: bool,
+    const SMALL: bool,
+> {
     io: IO,
     src: Src<'a, T>,
     k: Coef<IO::S>,
@@ -607,8 +656,8 @@ struct OutPass<'a, 'o, IO: Io, T, const PLAIN: bool, const NEG: bool, const SOFT
     scratch: Option<&'o [f32]>,
 }
 
-impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool> Pass<IO::S, 0, 0>
-    for OutPass<'_, '_, IO, T, PLAIN, NEG, SOFTMAX>
+impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool, const SMALL: bool>
+    Pass<IO::S, 0, 0> for OutPass<'_, '_, IO, T, PLAIN, NEG, SOFTMAX, SMALL>
 {
     #[inline(always)]
     fn term(&mut self, v: V<IO::S>, s: Slot) -> [F<IO::S>; 0] {
@@ -621,7 +670,7 @@ impl<IO: Io, T: Element, const PLAIN: bool, const NEG: bool, const SOFTMAX: bool
                 };
                 // A small e would make subnormal products: a microcode assist each on
                 // Intel cores (about 100 cycles).
-                if v.any(v.lt(e, v.splat(SMALL_E))) {
+                if SMALL && v.any(v.lt(e, v.splat(SMALL_E))) {
                     times_small(v, e, k)
                 } else {
                     v.fma(e, k.a, v.mul(e, k.b))
@@ -647,6 +696,10 @@ const PLAIN_D: f32 = -60.0;
 
 /// Below this `e` (2^-60), softmax's `fma(e, a, e·b)` may round a product to a subnormal.
 const SMALL_E: f32 = f32::from_bits((127 - 60) << 23);
+
+/// A row whose minimum is at least its maximum minus this keeps no `e` below [`SMALL_E`]:
+/// `e ≥ e^{−40 − ln2/2} > 2^-59` with either shift.
+const NO_SMALL_SPREAD: f32 = 40.0;
 
 /// `fma(e, a, e·b)` for `e ≥ 0` (softmax's output, `a + b = 1/Σ`, |b| ≤ 2^-24·a) with the
 /// same bits, where no multiply has a subnormal operand or result (each would cost a
@@ -687,13 +740,14 @@ fn times_small<S: Simd>(v: V<S>, e: F<S>, k: &Coef<S>) -> F<S> {
 }
 
 impl<T: Element> ExpRows<'_, T> {
-    /// Pass 1: the row maximum and the count `n` of valid elements.
+    /// Pass 1: the row maximum, the count `n` of valid elements, and the row minimum
+    /// (−inf unless the source is plain).
     #[inline(always)]
     fn max_pass<IO: Io, W: Walk, const PLAIN: bool, const NEG: bool>(
         &self,
         io: IO,
         w: W,
-    ) -> [F<IO::S>; 2] {
+    ) -> [F<IO::S>; 3] {
         let v = V(io.simd());
         let zero = v.splat(0.0);
         let count = !PLAIN && self.kind == Kind::LogMeanExp && self.src.mask.is_some();
@@ -702,12 +756,13 @@ impl<T: Element> ExpRows<'_, T> {
             src: self.src,
             count,
         };
-        let mut st = [[v.splat(NEG_INF), zero]; VLANES];
+        let lo = if PLAIN { f32::INFINITY } else { NEG_INF };
+        let mut st = [[v.splat(NEG_INF), zero, v.splat(lo)]; VLANES];
         walk(v, w, &mut p, &mut st);
-        let [m, n] = W::reduce::<IO::S, MaxCount, 2>(v, st);
+        let [m, n, lo] = W::reduce::<IO::S, MaxCountMin, 3>(v, st);
         // One zero: −0 and +0 may both be maxima, in an order that depends on the layout.
         let n = if count { n } else { v.splat(w.len() as f32) };
-        [v.add(m, zero), n]
+        [v.add(m, zero), n, lo]
     }
 
     /// Pass 2 (see [`ExpPass`]): `[hi, lo, k]`, `Σ = k + (hi + lo)`, the bias taken out.
@@ -719,16 +774,26 @@ impl<T: Element> ExpRows<'_, T> {
         w: W,
         shift: Shift<IO::S>,
         count: bool,
+        shallow: bool,
     ) -> [F<IO::S>; 3] {
         let count = count && self.src.b.is_none();
         let biased = self.src.b.is_none() && !count && w.len() <= BIASED_SUM_MAX_LEN;
         match shift {
+            Shift::Pow2 { m, k } if biased && !count && shallow => self
+                .exp_walk::<_, _, PLAIN, NEG, POW2_SHALLOW, SOFTMAX>(
+                    io,
+                    w,
+                    shift,
+                    [m, k],
+                    true,
+                    false,
+                ),
             Shift::Pow2 { m, k } if biased && !count => {
-                self.exp_walk::<_, _, PLAIN, NEG, true, SOFTMAX>(io, w, shift, [m, k], true, false)
+                self.exp_walk::<_, _, PLAIN, NEG, POW2, SOFTMAX>(io, w, shift, [m, k], true, false)
             }
             _ => {
                 let zero = V(io.simd()).splat(0.0);
-                self.exp_walk::<_, _, PLAIN, NEG, false, SOFTMAX>(
+                self.exp_walk::<_, _, PLAIN, NEG, ANY, SOFTMAX>(
                     io, w, shift, [zero; 2], biased, count,
                 )
             }
@@ -742,7 +807,7 @@ impl<T: Element> ExpRows<'_, T> {
         W: Walk,
         const PLAIN: bool,
         const NEG: bool,
-        const FAST: bool,
+        const FAST: u8,
         const KEEP: bool,
     >(
         &mut self,
@@ -798,9 +863,32 @@ impl<T: Element> ExpRows<'_, T> {
         io: IO,
         w: W,
         k: Coef<IO::S>,
+        small: bool,
+    ) {
+        if SOFTMAX && !small {
+            self.out_walk::<_, _, PLAIN, NEG, SOFTMAX, false>(io, w, k);
+        } else {
+            self.out_walk::<_, _, PLAIN, NEG, SOFTMAX, true>(io, w, k);
+        }
+    }
+
+    /// [`Self::out_pass`] with its choice made.
+    #[inline(always)]
+    fn out_walk<
+        IO: Io,
+        W: Walk,
+        const PLAIN: bool,
+        const NEG: bool,
+        const SOFTMAX: bool,
+        const SMALL: bool,
+    >(
+        &mut self,
+        io: IO,
+        w: W,
+        k: Coef<IO::S>,
     ) {
         let local = SOFTMAX && self.local::<W>();
-        let mut p = OutPass::<_, _, PLAIN, NEG, SOFTMAX> {
+        let mut p = OutPass::<_, _, PLAIN, NEG, SOFTMAX, SMALL> {
             io,
             src: self.src,
             k,
@@ -978,7 +1066,7 @@ impl<T: Element> ExpRows<'_, T> {
         debug_assert_eq!(PLAIN, self.src.plain());
         debug_assert_eq!(SOFTMAX, self.kind == Kind::Softmax);
         let v = V(io.simd());
-        let [m, n] = self.max_pass::<_, _, PLAIN, NEG>(io, w);
+        let [m, n, lo] = self.max_pass::<_, _, PLAIN, NEG>(io, w);
         let m0 = lane(v, m, 0);
         if W::CONTIG && m0.is_infinite() {
             return self.special(w, 0, m0);
@@ -988,6 +1076,11 @@ impl<T: Element> ExpRows<'_, T> {
         let near = v.and_m(v.le(v.abs(m), v.splat(POW2_SHIFT_MAX)), rows);
         let fast = self.src.b.is_none() && v.any(near);
         let all_fast = fast && v.all(v.or_m(near, v.not_m(rows)));
+        // Known once per row from its minimum: no lane needs the exponential's tail (the
+        // power-of-two shift), and no kept `e` is small enough for `times_small`.
+        let every_row = |ok: M<IO::S>| v.all(v.or_m(ok, v.not_m(rows)));
+        let shallow = every_row(v.ge(lo, v.add(m, v.splat(PLAIN_D))));
+        let small = !every_row(v.ge(lo, v.sub(m, v.splat(NO_SMALL_SPREAD))));
         let t = v.fma(m, v.splat(LOG2E), v.splat(SHIFTER));
         let kf = v.sub(t, v.splat(SHIFTER));
         let (exact, pow2) = (Shift::Exact { m }, Shift::Pow2 { m, k: kf });
@@ -1001,14 +1094,14 @@ impl<T: Element> ExpRows<'_, T> {
                 },
                 _ => exact,
             };
-            let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, shift, false);
+            let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, shift, false, shallow);
             (self.coef(v, shift, sums, n).0, sums[0])
         } else {
             // The log functions keep the fast result only where their bound's scale is
             // large enough; the other rows run pass 2 again, exactly shifted and counted.
             // (An `if`, not a closure: a closure would not inherit the target features.)
             let fast = if fast {
-                let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, pow2, false);
+                let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, pow2, false, shallow);
                 let (k, scale) = self.coef(v, pow2, sums, n);
                 let keep = v.and_m(near, v.ge(scale, v.splat(POW2_ACCEPT)));
                 Some((k, sums[0], keep))
@@ -1018,7 +1111,8 @@ impl<T: Element> ExpRows<'_, T> {
             match fast {
                 Some((k, s, keep)) if v.all(v.or_m(keep, v.not_m(rows))) => (k, s),
                 _ => {
-                    let sums = self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, exact, true);
+                    let sums =
+                        self.exp_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, exact, true, false);
                     let (k, _) = self.coef(v, exact, sums, n);
                     match fast {
                         None => (k, sums[0]),
@@ -1047,7 +1141,7 @@ impl<T: Element> ExpRows<'_, T> {
                 store_rows(v, sg, i, w.rows(), k.b);
             }
         } else {
-            self.out_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, k);
+            self.out_pass::<_, _, PLAIN, NEG, SOFTMAX>(io, w, k, small);
         }
         if !W::CONTIG {
             for r in 0..w.rows() {
