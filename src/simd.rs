@@ -72,6 +72,27 @@ pub(crate) trait Lanes: Copy + 'static {
     fn smaller(self, a: Self::F, b: Self::F) -> Self::F;
 }
 
+/// [`Lanes::larger`] / [`Lanes::smaller`]: the x86 instruction (`vmaxps` / `vminps`, whose
+/// operand order gives `cmp(a, b) ? a : b`, NaN and zeros included) where the token has
+/// it, a compare and a select elsewhere.
+macro_rules! min_max {
+    ($s:ident, $a:ident, $b:ident, $m512:ident, $m256:ident, $cmp:ident) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            let any = &$s as &dyn core::any::Any;
+            if let Some(v4) = any.downcast_ref::<pulp::x86::V4>() {
+                let r = v4.avx512f.$m512(bytemuck::cast($a), bytemuck::cast($b));
+                return bytemuck::cast(r);
+            }
+            if let Some(v3) = any.downcast_ref::<pulp::x86::V3>() {
+                let r = v3.avx.$m256(bytemuck::cast($a), bytemuck::cast($b));
+                return bytemuck::cast(r);
+            }
+        }
+        $s.select_f32s($s.$cmp($a, $b), $a, $b)
+    }};
+}
+
 impl<S: Simd> Lanes for S {
     type F = S::f32s;
     type M = S::m32s;
@@ -214,39 +235,11 @@ impl<S: Simd> Lanes for S {
     }
     #[inline(always)]
     fn larger(self, a: Self::F, b: Self::F) -> Self::F {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let any = &self as &dyn core::any::Any;
-            if let Some(v4) = any.downcast_ref::<pulp::x86::V4>() {
-                let r = v4
-                    .avx512f
-                    ._mm512_max_ps(bytemuck::cast(a), bytemuck::cast(b));
-                return bytemuck::cast(r);
-            }
-            if let Some(v3) = any.downcast_ref::<pulp::x86::V3>() {
-                let r = v3.avx._mm256_max_ps(bytemuck::cast(a), bytemuck::cast(b));
-                return bytemuck::cast(r);
-            }
-        }
-        self.select_f32s(self.greater_than_f32s(a, b), a, b)
+        min_max!(self, a, b, _mm512_max_ps, _mm256_max_ps, greater_than_f32s)
     }
     #[inline(always)]
     fn smaller(self, a: Self::F, b: Self::F) -> Self::F {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let any = &self as &dyn core::any::Any;
-            if let Some(v4) = any.downcast_ref::<pulp::x86::V4>() {
-                let r = v4
-                    .avx512f
-                    ._mm512_min_ps(bytemuck::cast(a), bytemuck::cast(b));
-                return bytemuck::cast(r);
-            }
-            if let Some(v3) = any.downcast_ref::<pulp::x86::V3>() {
-                let r = v3.avx._mm256_min_ps(bytemuck::cast(a), bytemuck::cast(b));
-                return bytemuck::cast(r);
-            }
-        }
-        self.select_f32s(self.less_than_f32s(a, b), a, b)
+        min_max!(self, a, b, _mm512_min_ps, _mm256_min_ps, less_than_f32s)
     }
 }
 
