@@ -201,11 +201,12 @@ impl<K: Kernel2> WithSimd for Map2<'_, K> {
     }
 }
 
-/// `out[i] = k(x[i])`; `R` is [`radius`] of the function, `L` whether it is built on the
-/// transcendental primitives ([`crate::table::half_table`]): its half forms then use lookup
-/// tables, and its f32 loop runs register pairs where [`pairs`] says so.
+/// `out[i] = k(x[i])`; `R` is [`radius`] of the function, `P` whether it is built on the
+/// transcendental primitives ([`crate::table::transcendental`]: its f32 loop then runs
+/// register pairs where [`pairs`] says so), `L` whether its half forms use lookup tables
+/// ([`crate::table::half_table`]).
 #[track_caller]
-pub(crate) fn map<T: Element, K: Kernel, const R: u32, const L: bool>(
+pub(crate) fn map<T: Element, K: Kernel, const R: u32, const P: bool, const L: bool>(
     op: &Exact,
     k: K,
     x: &[T],
@@ -213,7 +214,7 @@ pub(crate) fn map<T: Element, K: Kernel, const R: u32, const L: bool>(
 ) {
     check_len(op.name, x.len(), out.len());
     match T::DTYPE {
-        Dtype::F32 => dispatch(Map::<_, L> {
+        Dtype::F32 => dispatch(Map::<_, P> {
             k,
             x: cast_slice(x),
             out: cast_slice_mut(out),
@@ -278,13 +279,13 @@ fn map_half_inplace<K: Kernel, H: Keys, const R: u32, const L: bool>(
 }
 
 /// `x[i] = k(x[i])`.
-pub(crate) fn map_inplace<T: Element, K: Kernel, const R: u32, const L: bool>(
+pub(crate) fn map_inplace<T: Element, K: Kernel, const R: u32, const P: bool, const L: bool>(
     op: &Exact,
     k: K,
     x: &mut [T],
 ) {
     match T::DTYPE {
-        Dtype::F32 => dispatch(MapInPlace::<_, L> {
+        Dtype::F32 => dispatch(MapInPlace::<_, P> {
             k,
             x: cast_slice_mut(x),
         }),

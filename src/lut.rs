@@ -18,9 +18,15 @@
 //!
 //! **Which.** Every function built on the transcendental primitives (families
 //! [`Transcendental`](crate::table::Family::Transcendental) and
-//! [`Primitive`](crate::table::Family::Primitive)), for `f16` and `bf16`; the
-//! piecewise-linear ones keep their kernels, which outrun a lookup in cache. f32 never uses
-//! tables (2^32 inputs), nor do PReLU (two inputs) and the row-wise functions.
+//! [`Primitive`](crate::table::Family::Primitive)), and the piecewise-linear hard_sigmoid,
+//! hard_swish, softsign and sparse_plus (whose half kernels divide or round through the
+//! near-midpoint test), for `f16` and `bf16`: [`OpInfo::half_table`](crate::table::OpInfo::half_table).
+//! The other piecewise-linear ones keep their kernels, which outrun a lookup in cache. f32
+//! never uses tables (2^32 inputs), nor do PReLU (two inputs) and the row-wise functions.
+//!
+//! **Reads.** One load per element, or on x86-64 AVX2 and AVX-512 gathers (8 or 16 entries
+//! per instruction), whichever ran faster when timed once per process and instruction set
+//! ([`table_reads`] says which).
 //!
 //! **Memory.** 128 KiB per table, at most [`MAX_TABLES`] tables (8 MiB) per process; calls
 //! on further keys compute, and at most [`MAX_KEYS`] keys are counted. Tables live until
@@ -34,6 +40,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
+#[cfg(target_arch = "x86_64")]
+mod gather;
+
 /// The most tables a process builds (128 KiB each).
 pub const MAX_TABLES: usize = 64;
 /// The most (function, parameters, format, instruction set) keys a process counts elements
@@ -41,6 +50,10 @@ pub const MAX_TABLES: usize = 64;
 pub const MAX_KEYS: usize = 4096;
 /// Input patterns of a half format, and the elements after which [`Tables::Auto`] builds.
 const PATTERNS: usize = 1 << 16;
+
+/// A table: the output for each of the 65,536 inputs, and one entry of padding, so that a
+/// gather's 4-byte read at the last entry stays inside.
+type Table = [u16; PATTERNS + 1];
 
 /// When half-format elementwise calls use lookup tables (see the [module](self) docs).
 ///
@@ -167,7 +180,7 @@ struct Key {
 /// each of the 65,536 inputs).
 pub(crate) struct Entry {
     seen: AtomicU64,
-    table: OnceLock<Option<Box<[u16; PATTERNS]>>>,
+    table: OnceLock<Option<Box<Table>>>,
 }
 
 struct Registry {
@@ -260,11 +273,12 @@ pub(crate) fn table_for(
                 reg.built.fetch_sub(1, Ordering::Relaxed);
                 return None;
             }
-            let mut t: Box<[u16; PATTERNS]> = (0..=u16::MAX)
+            let mut t: Box<Table> = (0..=u16::MAX)
+                .chain([0])
                 .collect::<Box<[u16]>>()
                 .try_into()
-                .expect("one entry per pattern");
-            build(&mut t[..]);
+                .expect("one entry per pattern, and the padding");
+            build(&mut t[..PATTERNS]);
             Some(t)
         });
     }
@@ -275,32 +289,188 @@ pub(crate) fn table_for(
 
 impl Entry {
     /// The table (present: [`table_for`] only returns entries that have one).
-    fn table(&self) -> &[u16; PATTERNS] {
+    fn table(&self) -> &Table {
         self.table
             .get()
             .and_then(|t| t.as_deref())
             .expect("table_for returns built entries")
     }
 
-    /// `out[i] = table[x[i]]` (lengths checked by the caller).
-    ///
-    /// Plain loads: a u16 index into a 65,536-entry array needs no bounds check, and one
-    /// load per element outran AVX2 and AVX-512 gathers in standalone tests on both machines
-    /// measured (Zen 3: 2.2–3.2 against 1.1–2.2 Gelem/s in cache, about 3 against 1.5–2 at
-    /// 1M elements; Zen 5: 3.7–4.0 against 2.4–3.1 in cache).
+    /// `out[i] = table[x[i]]` (lengths checked by the caller), read as [`lookup`] chose.
     pub(crate) fn map(&self, x: &[u16], out: &mut [u16]) {
         debug_assert_eq!(x.len(), out.len());
         let t = self.table();
-        for (o, &i) in out.iter_mut().zip(x) {
-            *o = t[i as usize];
+        match lookup(active_isa(), t, x) {
+            Lookup::Loads => loads(t, x, out),
+            #[cfg(target_arch = "x86_64")]
+            Lookup::Gathers(g) => g.map(t, x, out),
         }
     }
 
     /// `x[i] = table[x[i]]`.
     pub(crate) fn map_inplace(&self, x: &mut [u16]) {
         let t = self.table();
-        for x in x.iter_mut() {
-            *x = t[*x as usize];
+        match lookup(active_isa(), t, x) {
+            Lookup::Loads => {
+                for x in x.iter_mut() {
+                    *x = t[*x as usize];
+                }
+            }
+            #[cfg(target_arch = "x86_64")]
+            Lookup::Gathers(g) => g.map_inplace(t, x),
+        }
+    }
+}
+
+/// `out[i] = t[x[i]]`, one load per element (a u16 index into the table needs no bounds
+/// check).
+fn loads(t: &Table, x: &[u16], out: &mut [u16]) {
+    for (o, &i) in out.iter_mut().zip(x) {
+        *o = t[i as usize];
+    }
+}
+
+/// How tables are read on one instruction set.
+#[derive(Clone, Copy)]
+enum Lookup {
+    /// One load per element.
+    Loads,
+    /// Vector gathers (AVX2, AVX-512), the last elements of a call by loads.
+    #[cfg(target_arch = "x86_64")]
+    Gathers(gather::Token),
+}
+
+/// Elements [`lookup`] times each form on.
+const SAMPLE: usize = 4096;
+
+/// The [`Lookup`] chosen for each instruction set (`Isa` order: scalar, avx2, avx512, neon).
+static CHOSEN: [OnceLock<Lookup>; 4] = [const { OnceLock::new() }; 4];
+
+fn slot(isa: Isa) -> usize {
+    match isa {
+        Isa::Scalar => 0,
+        Isa::Avx2 => 1,
+        Isa::Avx512 => 2,
+        Isa::Neon => 3,
+    }
+}
+
+/// How tables are read on `isa` for the input `x`. Chosen once per process, at the first
+/// read of [`SAMPLE`] elements or more on `isa`, by timing both forms on the table and the
+/// first [`SAMPLE`] elements at hand (smaller calls before then use loads): gathers where
+/// the instruction set has them and they outran one load per element, loads otherwise.
+/// Which form runs changes speed only: both read the same entries.
+///
+/// Neither wins everywhere. In standalone tests one load per element outran AVX2 and
+/// AVX-512 gathers on AMD (Zen 3: 2.2–3.2 against 1.1–2.2 Gelem/s in cache; Zen 5: 3.7–4.0
+/// against 2.4–3.1), and the gathers outran it on an Intel Xeon (Emerald Rapids): 4.9–5.0
+/// against 4.0–4.2 in cache, 3.9–4.4 against 3.0–3.5 at 16M elements.
+fn lookup(isa: Isa, t: &Table, x: &[u16]) -> Lookup {
+    let chosen = &CHOSEN[slot(isa)];
+    match chosen.get() {
+        Some(&l) => l,
+        None if x.len() < SAMPLE => Lookup::Loads,
+        None => *chosen.get_or_init(|| timed(isa, t, &x[..SAMPLE])),
+    }
+}
+
+/// How f16/bf16 lookup tables are read on `isa` in this process, once chosen (at the first
+/// table read of 4,096 elements or more on it, by timing both forms): `"gathers"` (AVX2,
+/// AVX-512) or `"loads"` (one per element); `None` before. The choice changes speed only.
+///
+/// ```
+/// use lanewise::{active_isa, f16, lut::{Tables, table_reads, with_tables}};
+/// let x = vec![f16::ONE; 4096];
+/// let mut y = x.clone();
+/// with_tables(Tables::Eager, || lanewise::sigmoid(&x, &mut y));
+/// assert!(matches!(table_reads(active_isa()), Some("gathers" | "loads")));
+/// ```
+pub fn table_reads(isa: Isa) -> Option<&'static str> {
+    CHOSEN[slot(isa)].get().map(|l| match l {
+        Lookup::Loads => "loads",
+        #[cfg(target_arch = "x86_64")]
+        Lookup::Gathers(_) => "gathers",
+    })
+}
+
+/// The faster [`Lookup`] on `isa` for `t` and the indices `x`: the best of 7 alternating
+/// reads by each form.
+fn timed(isa: Isa, t: &Table, x: &[u16]) -> Lookup {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(g) = gather::Token::of(isa) {
+        let mut out = vec![0u16; x.len()];
+        let mut best = [f64::INFINITY; 2];
+        for _ in 0..7 {
+            for (form, best) in best.iter_mut().enumerate() {
+                let start = std::time::Instant::now();
+                match form {
+                    0 => loads(t, std::hint::black_box(x), &mut out),
+                    _ => g.map(t, std::hint::black_box(x), &mut out),
+                }
+                std::hint::black_box(&mut out);
+                *best = best.min(start.elapsed().as_secs_f64());
+            }
+        }
+        if best[1] < best[0] {
+            return Lookup::Gathers(g);
+        }
+    }
+    let _ = (isa, t, x);
+    Lookup::Loads
+}
+
+/// White-box checks, run by `tests/internals.rs` through [`crate::self_check`].
+pub(crate) mod checks {
+    use super::*;
+
+    /// Every way this machine can read a table (loads, and the gathers of each instruction
+    /// set that has them) gives the entries: every length up to 70 at offsets into a slice
+    /// of all 65,536 indices (the last entry, next to the padding, included), out of place
+    /// and in place.
+    pub fn table_reads_agree() {
+        let mut t: Box<Table> = vec![0u16; PATTERNS + 1]
+            .into_boxed_slice()
+            .try_into()
+            .expect("the table's size");
+        for (i, e) in t.iter_mut().enumerate() {
+            *e = (i as u16).wrapping_mul(31_337) ^ 0x5a5a;
+        }
+        t[PATTERNS] = 0xdead;
+        let mut x: Vec<u16> = (0..=u16::MAX).rev().collect();
+        x.extend([u16::MAX, 0, u16::MAX, 1, u16::MAX]);
+        let want: Vec<u16> = x.iter().map(|&i| t[i as usize]).collect();
+        let mut forms: Vec<(&str, Lookup)> = vec![("loads", Lookup::Loads)];
+        #[cfg(target_arch = "x86_64")]
+        for isa in [Isa::Avx512, Isa::Avx2] {
+            if let Some(g) = gather::Token::of(isa) {
+                forms.push((isa.name(), Lookup::Gathers(g)));
+            }
+        }
+        for (name, form) in forms {
+            let read = |x: &[u16], out: &mut [u16]| match form {
+                Lookup::Loads => loads(&t, x, out),
+                #[cfg(target_arch = "x86_64")]
+                Lookup::Gathers(g) => g.map(&t, x, out),
+            };
+            let read_inplace = |x: &mut [u16]| match form {
+                Lookup::Loads => x.iter_mut().for_each(|x| *x = t[*x as usize]),
+                #[cfg(target_arch = "x86_64")]
+                Lookup::Gathers(g) => g.map_inplace(&t, x),
+            };
+            let mut out = vec![0u16; x.len()];
+            read(&x, &mut out);
+            assert!(out == want, "{name}: the whole slice");
+            for len in 0..=70 {
+                for at in [0, 1, 3, 7, 15, x.len() - 70] {
+                    let (x, want) = (&x[at..at + len], &want[at..at + len]);
+                    let mut out = vec![0u16; len];
+                    read(x, &mut out);
+                    assert_eq!(out, want, "{name}: length {len} at {at}");
+                    let mut y = x.to_vec();
+                    read_inplace(&mut y);
+                    assert_eq!(y, want, "{name}: in place, length {len} at {at}");
+                }
+            }
         }
     }
 }

@@ -11,10 +11,12 @@
 
 pub use crate::convert::select::checks::{
     forms_are_recognised as half_select_forms_are_recognised,
+    plans_follow_format_and_bits as half_select_plans_follow_format_and_bits,
     rules_model_the_kernels as half_select_rules_model_the_kernels,
     select_equals_the_kernel_on_bf16 as half_select_equals_the_kernel_on_bf16,
     select_equals_the_kernel_on_f16 as half_select_equals_the_kernel_on_f16,
 };
 pub use crate::convert::soft::checks::unflagged_lanes_round_like_their_neighbourhood as half_unflagged_lanes_round_like_their_neighbourhood;
 pub use crate::isa::checks::dispatch_runs_the_selected_level;
+pub use crate::lut::checks::table_reads_agree as half_table_reads_agree;
 pub use crate::rows::softmax::checks::times_small_keeps_the_bits as softmax_times_small_keeps_the_bits;

@@ -63,6 +63,21 @@ pub struct OpInfo {
 }
 
 impl OpInfo {
+    /// Whether its f16/bf16 forms read lookup tables ([`crate::lut`]) once earned: the
+    /// functions built on the transcendental primitives, and the piecewise-linear ones whose
+    /// half kernels run slower than a lookup (hard_sigmoid, hard_swish, softsign,
+    /// sparse_plus).
+    ///
+    /// ```
+    /// use lanewise::table::find;
+    /// assert!(find("gelu").unwrap().half_table());
+    /// assert!(find("softsign").unwrap().half_table());
+    /// assert!(!find("relu").unwrap().half_table());
+    /// ```
+    pub fn half_table(&self) -> bool {
+        half_table(self.name)
+    }
+
     /// The default parameter values.
     pub fn defaults(&self) -> Vec<f32> {
         self.params.iter().map(|p| p.default).collect()
@@ -285,14 +300,36 @@ pub(crate) const fn ulp_f32_of(name: &str) -> f64 {
     }
 }
 
-/// Whether the f16/bf16 forms of the function `name` use lookup tables ([`crate::lut`]):
-/// every function built on the transcendental primitives, whose kernels run slower than a
-/// table lookup; the piecewise-linear ones compute. Evaluated at compile time.
-pub(crate) const fn half_table(name: &str) -> bool {
+/// Whether the function `name` is built on the transcendental primitives (every family but
+/// the piecewise-linear one). Evaluated at compile time.
+pub(crate) const fn transcendental(name: &str) -> bool {
     match entry_of(name) {
         Some(op) => !matches!(op.family, Family::PiecewiseLinear),
         None => false,
     }
+}
+
+/// The piecewise-linear functions whose f16/bf16 forms nonetheless read lookup tables: their
+/// half kernels divide or multiply and round through the near-midpoint test, and ran at
+/// 2.2–3.4 Gelem/s in cache where a lookup runs at 4–5 (Intel Xeon, session 20).
+const TABULATED_PIECEWISE: [&str; 4] = ["hard_sigmoid", "hard_swish", "softsign", "sparse_plus"];
+
+/// Whether the f16/bf16 forms of the function `name` use lookup tables ([`crate::lut`]):
+/// every function built on the transcendental primitives, whose kernels run slower than a
+/// table lookup, and [`TABULATED_PIECEWISE`]; the other piecewise-linear ones compute.
+/// Evaluated at compile time.
+pub(crate) const fn half_table(name: &str) -> bool {
+    if transcendental(name) {
+        return true;
+    }
+    let mut i = 0;
+    while i < TABULATED_PIECEWISE.len() {
+        if same_name(name, TABULATED_PIECEWISE[i]) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Whether two names are equal (in const contexts).

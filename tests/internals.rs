@@ -14,6 +14,16 @@ fn half_select_forms_are_recognised() {
 }
 
 #[test]
+fn half_select_plans_follow_format_and_bits() {
+    check::half_select_plans_follow_format_and_bits();
+}
+
+#[test]
+fn half_table_reads_agree() {
+    check::half_table_reads_agree();
+}
+
+#[test]
 fn half_select_equals_the_kernel_on_f16() {
     check::half_select_equals_the_kernel_on_f16();
 }

@@ -11,6 +11,7 @@
 use super::{Format, Io, MAX_LANES, WithIo, dispatch};
 use crate::driver::Kernel;
 use pulp::Simd;
+use std::cell::Cell;
 
 /// What a [`Select`] returns for an input: the input itself (a NaN quieted, as the widening
 /// does), or a constant (rounded to the format).
@@ -115,7 +116,7 @@ fn value<H: Keys>(k: i32) -> f32 {
 /// [`threshold`]) and the bits of every constant pick (0 for input picks). What is picked
 /// where comes from the kernel's [`Select`] itself, which the compiler sees as constants,
 /// so the vector loop holds no test of it.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Plan {
     rest: u16,
     rules: [(i16, u16); 2],
@@ -546,10 +547,50 @@ fn sweep<IO: Io, A: Apply>(io: IO, a: A, x: Option<&[u16]>, out: &mut [u16]) {
     }
 }
 
+/// The numbers of a select, bit for bit: its picks' constants and its rules' sides and
+/// thresholds (a NaN or a −0 constant is a constant of its own).
+type Signature = [u64; 6];
+
+fn signature(s: &Select) -> Signature {
+    let pick = |p: Pick| match p {
+        Pick::Input => 1 << 32,
+        Pick::Value(c) => c.to_bits() as u64,
+    };
+    let side = |side: Side| match side {
+        Side::Lt(c) => 1 << 32 | c.to_bits() as u64,
+        Side::Le(c) => 2 << 32 | c.to_bits() as u64,
+        Side::Gt(c) => 3 << 32 | c.to_bits() as u64,
+        Side::Ge(c) => 4 << 32 | c.to_bits() as u64,
+    };
+    let rule = |r: Option<(Side, Pick)>| r.map_or((0, 0), |(s, p)| (side(s), pick(p)));
+    let [(s0, p0), (s1, p1)] = s.rules.map(rule);
+    [pick(s.rest), s0, p0, s1, p1, pick(s.nan)]
+}
+
+thread_local! {
+    /// This thread's last plan, with its format (the bits of +inf) and select.
+    static LAST_PLAN: Cell<Option<(u16, Signature, Plan)>> = const { Cell::new(None) };
+}
+
+/// The [`Plan`] of `s` in the format `H`: this thread's last one when it was of the same
+/// format and select, else made anew. Making one searches the keys around each threshold,
+/// which took about a third of a 4,096-element call.
+fn plan_of<H: Keys>(s: &Select) -> Plan {
+    let sig = signature(s);
+    LAST_PLAN.with(|last| match last.get() {
+        Some((inf, seen, plan)) if inf == H::INF && seen == sig => plan,
+        _ => {
+            let plan = Plan::new::<H>(s);
+            last.set(Some((H::INF, sig, plan)));
+            plan
+        }
+    })
+}
+
 /// `out[i] = k(x[i])` in the half format `H`, for a kernel whose [`Kernel::select`] is
 /// `Some` (lengths checked by the caller).
 pub(crate) fn select<K: Kernel, H: Keys>(k: K, x: &[u16], out: &mut [u16]) {
-    let plan = Plan::new::<H>(&k.select().expect("a select kernel"));
+    let plan = plan_of::<H>(&k.select().expect("a select kernel"));
     dispatch(Run {
         k,
         plan,
@@ -560,7 +601,7 @@ pub(crate) fn select<K: Kernel, H: Keys>(k: K, x: &[u16], out: &mut [u16]) {
 
 /// `x[i] = k(x[i])` in the half format `H`.
 pub(crate) fn select_inplace<K: Kernel, H: Keys>(k: K, x: &mut [u16]) {
-    let plan = Plan::new::<H>(&k.select().expect("a select kernel"));
+    let plan = plan_of::<H>(&k.select().expect("a select kernel"));
     dispatch(Run {
         k,
         plan,
@@ -711,6 +752,45 @@ pub(crate) mod checks {
         );
         assert_eq!(form::<F16Bits>(Step { threshold: 0.0 }), General);
         assert_eq!(form::<F16Bits>(Identity {}), General);
+    }
+
+    /// A cached plan is the plan of the call's select and format: alternating formats and
+    /// selects whose constants are equal as numbers but not as bits (±0, NaN payloads) each
+    /// get their own.
+    pub fn plans_follow_format_and_bits() {
+        fn fresh<H: Keys>(s: &Select) -> Plan {
+            Plan::new::<H>(s)
+        }
+        let quiet = f32::from_bits(0x7fc0_0000);
+        let other = f32::from_bits(0x7fc0_0001);
+        let selects = [
+            HardTanh {
+                min: -0.0,
+                max: 1.0,
+            },
+            HardTanh { min: 0.0, max: 1.0 },
+            HardTanh {
+                min: quiet,
+                max: 1.0,
+            },
+            HardTanh {
+                min: other,
+                max: 1.0,
+            },
+            HardTanh {
+                min: -0.0,
+                max: 1.0,
+            },
+        ]
+        .map(|k| k.select().unwrap());
+        assert_ne!(signature(&selects[0]), signature(&selects[1]));
+        assert_ne!(signature(&selects[2]), signature(&selects[3]));
+        assert_ne!(fresh::<F16Bits>(&selects[0]), fresh::<F16Bits>(&selects[1]));
+        for s in selects.iter().chain(selects.iter().rev()) {
+            assert_eq!(plan_of::<F16Bits>(s), fresh::<F16Bits>(s), "{s:?}");
+            assert_eq!(plan_of::<Bf16Bits>(s), fresh::<Bf16Bits>(s), "{s:?}");
+            assert_eq!(plan_of::<Bf16Bits>(s), fresh::<Bf16Bits>(s), "{s:?} again");
+        }
     }
 
     /// The f16 select path equals the widen–kernel–narrow path on all 65,536 inputs, for

@@ -10,7 +10,7 @@ pub(crate) mod kernels;
 
 use crate::driver::{Exact, check_len, map, map_inplace, map2, radius};
 use crate::dtype::{Element, by_element};
-use crate::table::half_table;
+use crate::table::{half_table, transcendental};
 use bytemuck::{cast_slice, cast_slice_mut};
 use kernels::*;
 
@@ -23,7 +23,7 @@ macro_rules! unary {
             #[track_caller]
             fn run<E: Element>(x: &[E], out: &mut [E] $(, $p: f32)*) {
                 let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
-                map::<E, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x, out)
+                map::<E, _, { radius(stringify!($name)) }, { transcendental(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x, out)
             }
             by_element!(T, run(x: &[E] = cast_slice(x), out: &mut [E] = cast_slice_mut(out) $(, $p: f32 = $p)*))
         }
@@ -31,7 +31,7 @@ macro_rules! unary {
         pub fn $inplace<T: Element>(x: &mut [T] $(, $p: f32)*) {
             fn run<E: Element>(x: &mut [E] $(, $p: f32)*) {
                 let op = Exact { name: stringify!($name), params: &[$($p),*], slope: false };
-                map_inplace::<E, _, { radius(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x)
+                map_inplace::<E, _, { radius(stringify!($name)) }, { transcendental(stringify!($name)) }, { half_table(stringify!($name)) }>(&op, $kernel, x)
             }
             by_element!(T, run(x: &mut [E] = cast_slice_mut(x) $(, $p: f32 = $p)*))
         }
@@ -445,7 +445,12 @@ pub fn prelu<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
 fn prelu_as<T: Element>(x: &[T], out: &mut [T], alpha: &[T]) {
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
-        return map::<T, _, SLOPE_RADIUS, false>(&slope_op(&[slope]), LeakyRelu { slope }, x, out);
+        return map::<T, _, SLOPE_RADIUS, false, false>(
+            &slope_op(&[slope]),
+            LeakyRelu { slope },
+            x,
+            out,
+        );
     }
     for (xr, or) in x
         .chunks_exact(alpha.len())
@@ -468,7 +473,7 @@ pub fn prelu_inplace<T: Element>(x: &mut [T], alpha: &[T]) {
 fn prelu_inplace_as<T: Element>(x: &mut [T], alpha: &[T]) {
     if alpha.len() == 1 {
         let slope = alpha[0].to_f32();
-        return map_inplace::<T, _, SLOPE_RADIUS, false>(
+        return map_inplace::<T, _, SLOPE_RADIUS, false, false>(
             &slope_op(&[slope]),
             LeakyRelu { slope },
             x,

@@ -369,6 +369,11 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
         range: args.range,
     };
     let rows = measure(&plan, true);
+    for &isa in &plan.isas {
+        if let Some(reads) = lanewise::lut::table_reads(isa) {
+            eprintln!("# f16/bf16 lookup tables on {isa}: read by {reads}");
+        }
+    }
     print!(
         "{}",
         render(
