@@ -119,6 +119,9 @@ pub(crate) struct Tokens {
     pub v3: Option<pulp::x86::V3>,
     #[cfg(target_arch = "x86_64")]
     pub v4: Option<pulp::x86::V4>,
+    /// AVX-512 with AVX512-BF16 (for the bf16 narrowing).
+    #[cfg(target_arch = "x86_64")]
+    pub v4_bf16: Option<crate::convert::V4Bf16>,
     #[cfg(target_arch = "aarch64")]
     pub neon: Option<pulp::aarch64::Neon>,
 }
@@ -130,6 +133,8 @@ pub(crate) fn tokens() -> &'static Tokens {
         v3: pulp::x86::V3::try_new(),
         #[cfg(target_arch = "x86_64")]
         v4: pulp::x86::V4::try_new(),
+        #[cfg(target_arch = "x86_64")]
+        v4_bf16: crate::convert::V4Bf16::try_new(),
         #[cfg(target_arch = "aarch64")]
         neon: pulp::aarch64::Neon::try_new(),
     })

@@ -308,6 +308,7 @@ impl<K: Kernel2, S: Slices, const R: u32> Map<'_, K, S, R> {
 
 impl<K: Kernel2, S: Slices, const R: u32> WithIo for Map<'_, K, S, R> {
     type Output = ();
+    const NARROWS_BF16: bool = S::O::BF16;
     #[inline(always)]
     fn with_io<IO: Io>(mut self, io: IO) {
         let n = <IO::S as Simd>::F32_LANES;

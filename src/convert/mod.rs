@@ -20,6 +20,8 @@ pub(crate) mod select;
 pub(crate) mod soft;
 #[cfg(target_arch = "x86_64")]
 mod x86;
+#[cfg(target_arch = "x86_64")]
+pub(crate) use x86::V4Bf16;
 
 pub(crate) use map::{convert, map, map_inplace, map2};
 pub(crate) use select::{Keys, Pick, Select, Side, select, select_inplace};
@@ -62,6 +64,11 @@ pub(crate) trait Io: Copy {
     #[inline(always)]
     fn narrow_f16(self, y: F<Self::S>, out: &mut [u16]) {
         self.pack(soft::narrow_f16(V(self.simd()), y), out)
+    }
+    /// f32 lanes → `LANES` bf16, as [`soft::narrow_bf16`] rounds.
+    #[inline(always)]
+    fn narrow_bf16(self, y: F<Self::S>, out: &mut [u16]) {
+        self.pack_high(soft::narrow_bf16(V(self.simd()), y), out)
     }
     /// The 16-bit lanes of `t` where `m`, of `f` elsewhere. Bitwise here, for instruction
     /// sets whose masks are full lanes; the scalar level, AVX2 and AVX-512 (bit masks)
@@ -113,6 +120,8 @@ impl Io for pulp::Scalar {
 pub(crate) trait Format: Copy + 'static {
     /// The stored element: f32, or the bits of a half.
     type Elem: bytemuck::Pod + Default;
+    /// Whether it is bf16 (its stores then use [`Io::narrow_bf16`]).
+    const BF16: bool = false;
     /// The first `LANES` elements of `x` as f32 lanes (exact).
     fn load<I: Io>(io: I, x: &[Self::Elem]) -> F<I::S>;
     /// `y` rounded to the format into the first `LANES` elements of `out`.
@@ -202,13 +211,14 @@ impl Bf16Bits {
 
 impl Format for Bf16Bits {
     type Elem = u16;
+    const BF16: bool = true;
     #[inline(always)]
     fn load<I: Io>(io: I, x: &[u16]) -> F<I::S> {
         V(io.simd()).to_f32(io.unpack_high(x))
     }
     #[inline(always)]
     fn store<I: Io>(io: I, y: F<I::S>, out: &mut [u16]) {
-        io.pack_high(soft::narrow_bf16(V(io.simd()), y), out)
+        io.narrow_bf16(y, out)
     }
     #[inline(always)]
     fn near_boundary<S: Simd>(v: V<S>, y: F<S>, radius: u32) -> M<S> {
@@ -226,6 +236,9 @@ impl Format for Bf16Bits {
 /// `pulp::WithSimd`).
 pub(crate) trait WithIo: Sized {
     type Output;
+    /// Whether the operation rounds f32 lanes to bf16 ([`Io::narrow_bf16`]): only then does
+    /// AVX-512 take the token with AVX512-BF16, so the others are not compiled twice.
+    const NARROWS_BF16: bool = false;
     fn with_io<I: Io>(self, io: I) -> Self::Output;
 
     /// Runs `self` on the active instruction set, with its conversion token ([`dispatch`]).
@@ -240,10 +253,13 @@ pub(crate) trait WithIo: Sized {
         let tokens = crate::isa::tokens();
         match active_isa() {
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => {
-                let t = tokens.v4.expect("checked at selection");
-                t.vectorize(Call(self, t))
-            }
+            Isa::Avx512 => match tokens.v4_bf16 {
+                Some(t) if Self::NARROWS_BF16 => t.vectorize(Call(self, t)),
+                _ => {
+                    let t = tokens.v4.expect("checked at selection");
+                    t.vectorize(Call(self, t))
+                }
+            },
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2 => match x86::V3F16c::try_new() {
                 Some(t) => t.vectorize(Call(self, t)),

@@ -3,8 +3,8 @@
 use super::Io;
 use crate::simd::{F, U};
 use core::arch::x86_64::{
-    __m128i, __m256i, _MM_FROUND_NO_EXC, _MM_FROUND_TO_NEAREST_INT, _mm256_cvtph_ps,
-    _mm256_cvtps_ph,
+    __m128i, __m256bh, __m256i, _MM_FROUND_NO_EXC, _MM_FROUND_TO_NEAREST_INT, _mm256_cvtph_ps,
+    _mm256_cvtps_ph, _mm512_cvtneps_pbh,
 };
 use pulp::cast;
 use pulp::x86::{V3, V4};
@@ -147,6 +147,108 @@ impl Io for V4 {
     #[inline(always)]
     fn narrow_f16(self, y: F<V4>, out: &mut [u16]) {
         let h: [u16; 16] = cast(self.avx512f._mm512_cvtps_ph::<NEAREST_SAE>(cast(y)));
+        out[..16].copy_from_slice(&h);
+    }
+}
+
+pulp::simd_type!({
+    /// pulp's `V4` (AVX-512 F, BW, CD, DQ, VL) plus AVX512-BF16, for the bf16 narrowing.
+    pub(crate) struct V4Bf16 {
+        pub sse: f!("sse"),
+        pub sse2: f!("sse2"),
+        pub fxsr: f!("fxsr"),
+        pub sse3: f!("sse3"),
+        pub ssse3: f!("ssse3"),
+        pub sse4_1: f!("sse4.1"),
+        pub sse4_2: f!("sse4.2"),
+        pub popcnt: f!("popcnt"),
+        pub avx: f!("avx"),
+        pub avx2: f!("avx2"),
+        pub bmi1: f!("bmi1"),
+        pub bmi2: f!("bmi2"),
+        pub fma: f!("fma"),
+        pub lzcnt: f!("lzcnt"),
+        pub avx512f: f!("avx512f"),
+        pub avx512bw: f!("avx512bw"),
+        pub avx512cd: f!("avx512cd"),
+        pub avx512dq: f!("avx512dq"),
+        pub avx512vl: f!("avx512vl"),
+        pub avx512bf16: f!("avx512bf16"),
+    }
+});
+
+impl Io for V4Bf16 {
+    type S = V4;
+    #[inline(always)]
+    fn simd(self) -> V4 {
+        V4 {
+            sse: self.sse,
+            sse2: self.sse2,
+            fxsr: self.fxsr,
+            sse3: self.sse3,
+            ssse3: self.ssse3,
+            sse4_1: self.sse4_1,
+            sse4_2: self.sse4_2,
+            popcnt: self.popcnt,
+            avx: self.avx,
+            avx2: self.avx2,
+            bmi1: self.bmi1,
+            bmi2: self.bmi2,
+            fma: self.fma,
+            lzcnt: self.lzcnt,
+            avx512f: self.avx512f,
+            avx512bw: self.avx512bw,
+            avx512cd: self.avx512cd,
+            avx512dq: self.avx512dq,
+            avx512vl: self.avx512vl,
+        }
+    }
+    #[inline(always)]
+    fn unpack(self, x: &[u16]) -> U<V4> {
+        self.simd().unpack(x)
+    }
+    #[inline(always)]
+    fn pack(self, y: U<V4>, out: &mut [u16]) {
+        self.simd().pack(y, out)
+    }
+    #[inline(always)]
+    fn blend16(self, m: pulp::b32, t: pulp::u16x32, f: pulp::u16x32) -> pulp::u16x32 {
+        self.simd().blend16(m, t, f)
+    }
+    #[inline(always)]
+    fn ones16(self, m: pulp::b32) -> pulp::u16x32 {
+        self.simd().ones16(m)
+    }
+    #[inline(always)]
+    fn widen_f16(self, x: &[u16]) -> F<V4> {
+        self.simd().widen_f16(x)
+    }
+    #[inline(always)]
+    fn narrow_f16(self, y: F<V4>, out: &mut [u16]) {
+        self.simd().narrow_f16(y, out)
+    }
+    /// `vcvtneps2bf16`: the same rounding as the portable form (nearest even, overflow to
+    /// ±inf, a NaN quieted with the top of its payload), except that it reads subnormal
+    /// inputs as zero; a vector with a subnormal lane (rare: |y| < 2^-126) takes the portable
+    /// form instead.
+    #[inline(always)]
+    fn narrow_bf16(self, y: F<V4>, out: &mut [u16]) {
+        let v4 = self.simd();
+        let (exponent, fraction) = (v4.splat_u32x16(0x7f80_0000), v4.splat_u32x16(0x007f_ffff));
+        // Subnormal lanes: a zero exponent and a nonzero fraction.
+        let tiny = v4.avx512f._mm512_testn_epi32_mask(cast(y), cast(exponent));
+        if v4
+            .avx512f
+            ._mm512_mask_test_epi32_mask(tiny, cast(y), cast(fraction))
+            != 0
+        {
+            return v4.narrow_bf16(y, out);
+        }
+        // SAFETY: a `V4Bf16` token exists only where pulp detected AVX512-BF16 (and the V4
+        // features) at run time, and this runs inside its `vectorize`, which enables them.
+        // `__m256bh` and `[u16; 16]` are both 32 bytes of plain bits.
+        let h: [u16; 16] =
+            unsafe { core::mem::transmute::<__m256bh, [u16; 16]>(_mm512_cvtneps_pbh(cast(y))) };
         out[..16].copy_from_slice(&h);
     }
 }

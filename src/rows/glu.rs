@@ -2,7 +2,7 @@
 
 use super::layout::{Axis, PREFETCH_MIN_BYTES, Slot, check_arg, load, prefetch, store};
 use crate::convert::{Io, WithIo, dispatch};
-use crate::dtype::{Element, by_element};
+use crate::dtype::{Dtype, Element, by_element};
 use crate::math::sigmoid::{SIGMOID_LEAN, sigmoid_dd, sigmoid_lean_tight};
 use crate::simd::{F, Lanes, Pair, V, pairs};
 use bytemuck::{cast_slice, cast_slice_mut};
@@ -49,6 +49,7 @@ struct Glu<'a, T> {
 
 impl<T: Element> WithIo for Glu<'_, T> {
     type Output = ();
+    const NARROWS_BF16: bool = matches!(T::DTYPE, Dtype::Bf16);
     #[inline(always)]
     fn with_io<IO: Io>(self, io: IO) {
         let v = V(io.simd());

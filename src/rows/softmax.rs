@@ -198,6 +198,7 @@ impl<T: Element, const STRIDED: bool, const PLAIN: bool, const NEG: bool, const 
     WithIo for Variant<'_, T, STRIDED, PLAIN, NEG, SOFTMAX>
 {
     type Output = ();
+    const NARROWS_BF16: bool = matches!(T::DTYPE, Dtype::Bf16);
     #[inline(always)]
     fn with_io<IO: Io>(mut self, io: IO) {
         let axis = self.0.axis;

@@ -7,7 +7,7 @@ use super::layout::{
 };
 use super::reduce::{FmaAdd, RENORM_CHUNKS, Sums2Count, renorm, two_sum};
 use crate::convert::{Io, WithIo, dispatch};
-use crate::dtype::{Element, by_element};
+use crate::dtype::{Dtype, Element, by_element};
 use crate::math::Dd;
 use crate::math::sigmoid::recip_dd;
 use crate::simd::{F, V};
@@ -82,6 +82,7 @@ struct Std<'a, T> {
 
 impl<T: Element> WithIo for Std<'_, T> {
     type Output = ();
+    const NARROWS_BF16: bool = matches!(T::DTYPE, Dtype::Bf16);
     #[inline(always)]
     fn with_io<IO: Io>(mut self, io: IO) {
         let axis = self.axis;
