@@ -439,14 +439,13 @@ pub(crate) mod checks {
         let mut x: Vec<u16> = (0..=u16::MAX).rev().collect();
         x.extend([u16::MAX, 0, u16::MAX, 1, u16::MAX]);
         let want: Vec<u16> = x.iter().map(|&i| t[i as usize]).collect();
-        let mut forms: Vec<(&str, Lookup)> = vec![("loads", Lookup::Loads)];
         #[cfg(target_arch = "x86_64")]
-        for isa in [Isa::Avx512, Isa::Avx2] {
-            if let Some(g) = gather::Token::of(isa) {
-                forms.push((isa.name(), Lookup::Gathers(g)));
-            }
-        }
-        for (name, form) in forms {
+        let gathers = [Isa::Avx512, Isa::Avx2]
+            .into_iter()
+            .filter_map(|isa| Some((isa.name(), Lookup::Gathers(gather::Token::of(isa)?))));
+        #[cfg(not(target_arch = "x86_64"))]
+        let gathers = std::iter::empty();
+        for (name, form) in std::iter::once(("loads", Lookup::Loads)).chain(gathers) {
             let read = |x: &[u16], out: &mut [u16]| match form {
                 Lookup::Loads => loads(&t, x, out),
                 #[cfg(target_arch = "x86_64")]

@@ -121,6 +121,7 @@ pub(crate) trait Format: Copy + 'static {
     /// The stored element: f32, or the bits of a half.
     type Elem: bytemuck::Pod + Default;
     /// Whether it is bf16 (its stores then use [`Io::narrow_bf16`]).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // read by x86's dispatch
     const BF16: bool = false;
     /// The first `LANES` elements of `x` as f32 lanes (exact).
     fn load<I: Io>(io: I, x: &[Self::Elem]) -> F<I::S>;
@@ -238,6 +239,7 @@ pub(crate) trait WithIo: Sized {
     type Output;
     /// Whether the operation rounds f32 lanes to bf16 ([`Io::narrow_bf16`]): only then does
     /// AVX-512 take the token with AVX512-BF16, so the others are not compiled twice.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // read by x86's dispatch
     const NARROWS_BF16: bool = false;
     fn with_io<I: Io>(self, io: I) -> Self::Output;
 
