@@ -300,25 +300,13 @@ impl Entry {
     pub(crate) fn map(&self, x: &[u16], out: &mut [u16]) {
         debug_assert_eq!(x.len(), out.len());
         let t = self.table();
-        match lookup(active_isa(), t, x) {
-            Lookup::Loads => loads(t, x, out),
-            #[cfg(target_arch = "x86_64")]
-            Lookup::Gathers(g) => g.map(t, x, out),
-        }
+        lookup(active_isa(), t, x).map(t, x, out)
     }
 
     /// `x[i] = table[x[i]]`.
     pub(crate) fn map_inplace(&self, x: &mut [u16]) {
         let t = self.table();
-        match lookup(active_isa(), t, x) {
-            Lookup::Loads => {
-                for x in x.iter_mut() {
-                    *x = t[*x as usize];
-                }
-            }
-            #[cfg(target_arch = "x86_64")]
-            Lookup::Gathers(g) => g.map_inplace(t, x),
-        }
+        lookup(active_isa(), t, x).map_inplace(t, x)
     }
 }
 
@@ -330,6 +318,13 @@ fn loads(t: &Table, x: &[u16], out: &mut [u16]) {
     }
 }
 
+/// `x[i] = t[x[i]]`, one load per element.
+fn loads_inplace(t: &Table, x: &mut [u16]) {
+    for x in x.iter_mut() {
+        *x = t[*x as usize];
+    }
+}
+
 /// How tables are read on one instruction set.
 #[derive(Clone, Copy)]
 enum Lookup {
@@ -338,6 +333,26 @@ enum Lookup {
     /// Vector gathers (AVX2, AVX-512), the last elements of a call by loads.
     #[cfg(target_arch = "x86_64")]
     Gathers(gather::Token),
+}
+
+impl Lookup {
+    /// `out[i] = t[x[i]]` (lengths equal).
+    fn map(self, t: &Table, x: &[u16], out: &mut [u16]) {
+        match self {
+            Lookup::Loads => loads(t, x, out),
+            #[cfg(target_arch = "x86_64")]
+            Lookup::Gathers(g) => g.map(t, x, out),
+        }
+    }
+
+    /// `x[i] = t[x[i]]`.
+    fn map_inplace(self, t: &Table, x: &mut [u16]) {
+        match self {
+            Lookup::Loads => loads_inplace(t, x),
+            #[cfg(target_arch = "x86_64")]
+            Lookup::Gathers(g) => g.map_inplace(t, x),
+        }
+    }
 }
 
 /// Elements [`lookup`] times each form on.
@@ -399,20 +414,18 @@ fn timed(isa: Isa, t: &Table, x: &[u16]) -> Lookup {
     #[cfg(target_arch = "x86_64")]
     if let Some(g) = gather::Token::of(isa) {
         let mut out = vec![0u16; x.len()];
+        let forms = [Lookup::Loads, Lookup::Gathers(g)];
         let mut best = [f64::INFINITY; 2];
         for _ in 0..7 {
-            for (form, best) in best.iter_mut().enumerate() {
+            for (form, best) in forms.iter().zip(&mut best) {
                 let start = std::time::Instant::now();
-                match form {
-                    0 => loads(t, std::hint::black_box(x), &mut out),
-                    _ => g.map(t, std::hint::black_box(x), &mut out),
-                }
+                form.map(t, std::hint::black_box(x), &mut out);
                 std::hint::black_box(&mut out);
                 *best = best.min(start.elapsed().as_secs_f64());
             }
         }
         if best[1] < best[0] {
-            return Lookup::Gathers(g);
+            return forms[1];
         }
     }
     let _ = (isa, t, x);
@@ -446,16 +459,8 @@ pub(crate) mod checks {
         #[cfg(not(target_arch = "x86_64"))]
         let gathers = std::iter::empty();
         for (name, form) in std::iter::once(("loads", Lookup::Loads)).chain(gathers) {
-            let read = |x: &[u16], out: &mut [u16]| match form {
-                Lookup::Loads => loads(&t, x, out),
-                #[cfg(target_arch = "x86_64")]
-                Lookup::Gathers(g) => g.map(&t, x, out),
-            };
-            let read_inplace = |x: &mut [u16]| match form {
-                Lookup::Loads => x.iter_mut().for_each(|x| *x = t[*x as usize]),
-                #[cfg(target_arch = "x86_64")]
-                Lookup::Gathers(g) => g.map_inplace(&t, x),
-            };
+            let read = |x: &[u16], out: &mut [u16]| form.map(&t, x, out);
+            let read_inplace = |x: &mut [u16]| form.map_inplace(&t, x);
             let mut out = vec![0u16; x.len()];
             read(&x, &mut out);
             assert!(out == want, "{name}: the whole slice");

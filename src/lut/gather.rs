@@ -52,9 +52,7 @@ impl<G: Gather> NullaryFnOnce for Apart<'_, G> {
         for (o, x) in (&mut os).zip(&mut xs) {
             g.pack(g.gather(g.unpack(x), t), o);
         }
-        for (o, &i) in os.into_remainder().iter_mut().zip(xs.remainder()) {
-            *o = t[i as usize];
-        }
+        super::loads(t, xs.remainder(), os.into_remainder());
     }
 }
 
@@ -72,9 +70,7 @@ impl<G: Gather> NullaryFnOnce for InPlace<'_, G> {
             let y = g.gather(g.unpack(x), t);
             g.pack(y, x);
         }
-        for x in xs.into_remainder() {
-            *x = t[*x as usize];
-        }
+        super::loads_inplace(t, xs.into_remainder());
     }
 }
 
