@@ -2,7 +2,7 @@
 //! out of place, on the active instruction set. f32 slices run here; f16/bf16 slices go to
 //! [`crate::convert`], which widens, runs the same kernel and rounds once.
 
-use crate::convert::{self, Bf16Bits, F16Bits, Keys, Select};
+use crate::convert::{self, Arith, Bf16Bits, F16Bits, Keys, Select};
 use crate::dtype::{Dtype, Element};
 use crate::isa::dispatch;
 use crate::lut;
@@ -72,6 +72,12 @@ pub(crate) trait Kernel: Copy {
     /// by comparisons (the same function, NaN lanes included): its f16 and bf16 forms then
     /// run on 16-bit lanes without converting ([`convert::select`]).
     fn select(self) -> Option<Select> {
+        None
+    }
+    /// The kernel as f16 arithmetic ([`convert::fp16`]) where each output is one IEEE
+    /// operation on f16 operands (so rounded once, the same bits as converting), for its
+    /// parameters.
+    fn f16_arith(self) -> Option<Arith> {
         None
     }
 }
@@ -228,9 +234,10 @@ pub(crate) fn map<T: Element, K: Kernel, const R: u32, const P: bool, const L: b
     }
 }
 
-/// A half-format `map`: from the function's lookup table when `L` and the table exists or
-/// has now been earned (see [`crate::lut`]), on 16-bit lanes when the kernel is a
-/// [`Select`], else the kernel.
+/// A half-format `map`: in f16 arithmetic where the kernel has that form and the processor
+/// the instructions ([`convert::fp16`]), from the function's lookup table when `L` and the
+/// table exists or has now been earned (see [`crate::lut`]), on 16-bit lanes when the kernel
+/// is a [`Select`], else the kernel.
 fn map_half<K: Kernel, H: Keys, const R: u32, const L: bool>(
     op: &Exact,
     k: K,
@@ -238,6 +245,11 @@ fn map_half<K: Kernel, H: Keys, const R: u32, const L: bool>(
     x: &[u16],
     out: &mut [u16],
 ) {
+    if let Some(op) = k.f16_arith().filter(|_| dtype == Dtype::F16)
+        && convert::fp16::map(op, x, out)
+    {
+        return;
+    }
     if k.select().is_some() {
         return convert::select::<K, H>(k, x, out);
     }
@@ -263,6 +275,11 @@ fn map_half_inplace<K: Kernel, H: Keys, const R: u32, const L: bool>(
     dtype: Dtype,
     x: &mut [u16],
 ) {
+    if let Some(op) = k.f16_arith().filter(|_| dtype == Dtype::F16)
+        && convert::fp16::map_inplace(op, x)
+    {
+        return;
+    }
     if k.select().is_some() {
         return convert::select_inplace::<K, H>(k, x);
     }

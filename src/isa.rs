@@ -62,6 +62,24 @@ impl Isa {
         }
     }
 
+    /// Whether f16 calls on this level run some functions in f16 arithmetic rather than
+    /// widening to f32: on avx512 where the processor has AVX512-FP16, relu, relu2,
+    /// sparse_sigmoid, and leaky_relu and soft_shrink with parameters that f16 holds (their
+    /// result is one IEEE operation, rounded once: the same bits either way, twice the lanes
+    /// and no conversions).
+    ///
+    /// ```
+    /// use lanewise::Isa;
+    /// assert!(!Isa::Scalar.f16_arithmetic());
+    /// ```
+    pub fn f16_arithmetic(self) -> bool {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => self.is_available() && std::arch::is_x86_feature_detected!("avx512fp16"),
+            _ => false,
+        }
+    }
+
     /// The levels this machine can run, slowest first.
     pub fn available() -> Vec<Isa> {
         Isa::ALL

@@ -9,6 +9,7 @@
 //! build that the integration tests, the doc tests and the tool share. Each is documented
 //! where it is written, next to what it checks.
 
+pub use crate::convert::fp16::checks::agrees_with_conversions as f16_arith_agrees_with_conversions;
 pub use crate::convert::select::checks::{
     forms_are_recognised as half_select_forms_are_recognised,
     plans_follow_format_and_bits as half_select_plans_follow_format_and_bits,

@@ -9,6 +9,11 @@ fn dispatch_runs_the_selected_level() {
 }
 
 #[test]
+fn f16_arith_agrees_with_conversions() {
+    check::f16_arith_agrees_with_conversions();
+}
+
+#[test]
 fn half_select_forms_are_recognised() {
     check::half_select_forms_are_recognised();
 }

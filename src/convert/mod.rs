@@ -15,6 +15,7 @@
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
+pub(crate) mod fp16;
 mod map;
 pub(crate) mod select;
 pub(crate) mod soft;
@@ -23,6 +24,7 @@ mod x86;
 #[cfg(target_arch = "x86_64")]
 pub(crate) use x86::V4Bf16;
 
+pub(crate) use fp16::Arith;
 pub(crate) use map::{convert, map, map_inplace, map2};
 pub(crate) use select::{Keys, Pick, Select, Side, select, select_inplace};
 

@@ -1,6 +1,6 @@
 //! One kernel per elementwise function, each a small struct holding its parameters.
 
-use crate::convert::{Pick, Select, Side};
+use crate::convert::{Arith, Pick, Select, Side};
 use crate::driver::{Kernel, Kernel2};
 use crate::math::exp::{GONE_N, exp_neg_abs, exp_plain, exp_special, expm1, unscale, unscale_near};
 use crate::math::log::{log, log1p, log1p_dd_tiny, log1p_parts_tiny};
@@ -23,6 +23,14 @@ use crate::simd::{F, V};
 macro_rules! kernel {
     (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr,
         select: $select:expr) => {
+        kernel!(@plain $name { $($field),* } |$v, $x| $body, select: $select, f16: None);
+    };
+    (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr,
+        f16: $f16:expr) => {
+        kernel!(@plain $name { $($field),* } |$v, $x| $body, select: None, f16: $f16);
+    };
+    (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr,
+        select: $select:expr, f16: $f16:expr) => {
         #[derive(Clone, Copy, Debug)]
         pub(crate) struct $name { $(pub $field: f32),* }
         impl Kernel for $name {
@@ -38,10 +46,16 @@ macro_rules! kernel {
                 let $name { $($field),* } = self;
                 $select
             }
+            #[inline(always)]
+            #[allow(unused_variables)]
+            fn f16_arith(self) -> Option<Arith> {
+                let $name { $($field),* } = self;
+                $f16
+            }
         }
     };
     (@plain $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
-        kernel!(@plain $name { $($field),* } |$v, $x| $body, select: None);
+        kernel!(@plain $name { $($field),* } |$v, $x| $body, select: None, f16: None);
     };
     ($(#[$m:meta])* $name:ident { $($field:ident),* } |$v:ident, $x:ident| $body:expr) => {
         $(#[$m])*
@@ -91,7 +105,7 @@ kernel!(@plain Relu {} | v, x | relu(v, x), select: Some(Select {
     rest: Pick::Input,
     rules: [Some((Side::Le(0.0), Pick::Value(0.0))), None],
     nan: Pick::Input,
-}));
+}), f16: Some(Arith::Relu));
 kernel!(
     @plain Relu6 {} | v,
     x | {
@@ -112,7 +126,8 @@ kernel!(
     x | {
         let y = relu(v, x);
         v.mul(y, y)
-    }
+    },
+    f16: Some(Arith::Relu2)
 );
 kernel!(
     @plain LeakyRelu { slope } | v,
@@ -125,7 +140,8 @@ kernel!(
         } else {
             y
         }
-    }
+    },
+    f16: Arith::leaky(slope)
 );
 kernel!(
     Elu { alpha } | v,
@@ -351,7 +367,8 @@ kernel!(
         let shrunk = v.sub(x, v.copysign(v.splat(lambda), x));
         let shrunk = v.sel(v.eq(x, v.splat(0.0)), v.splat(0.0), shrunk);
         v.sel(v.gt(v.abs(x), v.splat(lambda)), shrunk, v.splat(0.0))
-    }
+    },
+    f16: Arith::shrink(lambda)
 );
 kernel!(
     @plain Step { threshold } | v,
@@ -381,7 +398,8 @@ kernel!(
         let y = v.sel(v.lt(y, v.splat(0.0)), v.splat(0.0), y);
         let y = v.sel(v.gt(y, v.splat(2.0)), v.splat(2.0), y);
         v.mul(y, v.splat(0.5))
-    }
+    },
+    f16: Some(Arith::SparseSigmoid)
 );
 kernel!(
     Squareplus { b } | v,

@@ -373,6 +373,11 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
         if let Some(reads) = lanewise::lut::table_reads(isa) {
             eprintln!("# f16/bf16 lookup tables on {isa}: read by {reads}");
         }
+        if isa.f16_arithmetic() {
+            eprintln!(
+                "# f16 on {isa}: relu, relu2, sparse_sigmoid (and leaky_relu, soft_shrink with f16 parameters) in AVX512-FP16 arithmetic"
+            );
+        }
     }
     print!(
         "{}",
