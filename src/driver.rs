@@ -85,6 +85,11 @@ pub(crate) trait Kernel: Copy {
 /// An elementwise function of two inputs (e.g. PReLU's per-channel slope).
 pub(crate) trait Kernel2: Copy {
     fn apply<S: Lanes>(self, v: V<S>, x: F<S>, a: F<S>) -> F<S>;
+    /// Whether the kernel is PReLU, which f16 arithmetic runs as it is
+    /// ([`convert::fp16::prelu`]).
+    fn is_prelu(self) -> bool {
+        false
+    }
 }
 
 /// Panics with the message every slice function uses for mismatched lengths.
@@ -329,7 +334,10 @@ pub(crate) fn map2<T: Element, K: Kernel2, const R: u32>(
             out: cast_slice_mut(out),
         }),
         Dtype::F16 => {
-            convert::map2::<K, F16Bits, R>(op, k, cast_slice(x), cast_slice(a), cast_slice_mut(out))
+            let (x, a, out) = (cast_slice(x), cast_slice(a), cast_slice_mut(out));
+            if !(k.is_prelu() && convert::fp16::prelu(x, a, out)) {
+                convert::map2::<K, F16Bits, R>(op, k, x, a, out)
+            }
         }
         Dtype::Bf16 => convert::map2::<K, Bf16Bits, R>(
             op,

@@ -64,7 +64,7 @@ impl Isa {
 
     /// Whether f16 calls on this level run some functions in f16 arithmetic rather than
     /// widening to f32: on avx512 where the processor has AVX512-FP16, relu, relu2,
-    /// sparse_sigmoid, and leaky_relu and soft_shrink with parameters that f16 holds (their
+    /// sparse_sigmoid, prelu, and leaky_relu and soft_shrink with parameters that f16 holds (their
     /// result is one IEEE operation, rounded once: the same bits either way, twice the lanes
     /// and no conversions).
     ///

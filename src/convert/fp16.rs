@@ -68,6 +68,20 @@ pub(crate) fn map_inplace(op: Arith, x: &mut [u16]) -> bool {
     run(op, None, x)
 }
 
+/// PReLU with a slope per element, `out[i] = x[i] ≥ 0 ? x[i] : x[i]·a[i]` with every NaN
+/// result the canonical one (as the kernel makes it), on AVX512-FP16 as [`map`] (equal
+/// lengths). Every f16 slope is an f16 number, so the product is always one operation.
+pub(crate) fn prelu(x: &[u16], a: &[u16], out: &mut [u16]) -> bool {
+    debug_assert!(x.len() == a.len() && x.len() == out.len());
+    #[cfg(target_arch = "x86_64")]
+    if active() {
+        // SAFETY: as in `run`.
+        unsafe { x86::prelu(x, a, out) };
+        return true;
+    }
+    false
+}
+
 /// Whether calls on this thread take the f16 arithmetic ([`crate::Isa::f16_arithmetic`] of
 /// the active level).
 pub(crate) fn active() -> bool {
@@ -94,7 +108,9 @@ fn run(op: Arith, x: Option<&[u16]>, out: &mut [u16]) -> bool {
 mod x86 {
     use super::Arith;
     use core::arch::asm;
-    use core::arch::x86_64::{__m512i, _mm512_and_si512, _mm512_or_si512, _mm512_set1_epi16};
+    use core::arch::x86_64::{
+        __m512i, _mm512_and_si512, _mm512_mask_blend_epi16, _mm512_or_si512, _mm512_set1_epi16,
+    };
 
     /// f16 lanes per register.
     const LANES: usize = 32;
@@ -103,12 +119,15 @@ mod x86 {
     const NLE_UQ: i32 = 0x16; // !(a ≤ b): a > b or unordered
     const NGE_UQ: i32 = 0x19; // !(a ≥ b): a < b or unordered
     const GT_OQ: i32 = 0x1e; // a > b, ordered
+    const UNORD_Q: i32 = 0x03; // a or b is NaN
 
     /// f16 bits of constants.
     const ONE: i16 = 0x3c00;
     const HALF: i16 = 0x3800;
     const SIGN: i16 = i16::MIN; // 0x8000
     const MAGNITUDE: i16 = i16::MAX; // 0x7fff
+    /// f32's NaN rounded to f16, the kernels' canonical NaN.
+    const NAN: i16 = 0x7e00;
 
     /// The lane mask of `a <P> b` (predicate `P`).
     macro_rules! cmp {
@@ -255,20 +274,49 @@ mod x86 {
             }
         }
     }
+
+    /// [`super::prelu`]: `x·a` below zero (NaN included), `x` elsewhere, NaN results made
+    /// canonical.
+    ///
+    /// # Safety
+    /// As [`run`].
+    #[target_feature(enable = "avx512f,avx512bw,avx512fp16")]
+    pub(super) unsafe fn prelu(x: &[u16], a: &[u16], out: &mut [u16]) {
+        let (zero, nan) = (_mm512_set1_epi16(0), _mm512_set1_epi16(NAN));
+        let f = |v: __m512i, a: __m512i| -> __m512i {
+            let y = merged!("vmulph", v, cmp!(NGE_UQ, v, zero), v, a);
+            _mm512_mask_blend_epi16(cmp!(UNORD_Q, y, y), y, nan)
+        };
+        let (xs, xt) = x.as_chunks::<LANES>();
+        let (as_, at) = a.as_chunks::<LANES>();
+        let (os, ot) = out.as_chunks_mut::<LANES>();
+        for ((o, x), a) in os.iter_mut().zip(xs).zip(as_) {
+            *o = bytemuck::cast(f(bytemuck::cast(*x), bytemuck::cast(*a)));
+        }
+        if !ot.is_empty() {
+            let (mut bx, mut ba) = ([0u16; LANES], [0u16; LANES]);
+            bx[..xt.len()].copy_from_slice(xt);
+            ba[..at.len()].copy_from_slice(at);
+            let y: [u16; LANES] = bytemuck::cast(f(bytemuck::cast(bx), bytemuck::cast(ba)));
+            ot.copy_from_slice(&y[..ot.len()]);
+        }
+    }
 }
 
 /// White-box checks, run by `tests/internals.rs` through [`crate::self_check`].
 pub(crate) mod checks {
     use super::*;
-    use crate::convert::{F16Bits, map as convert_map, map_inplace as convert_map_inplace};
+    use crate::convert::{
+        F16Bits, map as convert_map, map_inplace as convert_map_inplace, map2 as convert_map2,
+    };
     use crate::driver::{Exact, Kernel, radius};
     use crate::isa::{Isa, with_isa};
-    use crate::ops::kernels::{LeakyRelu, Relu, Relu2, SoftShrink, SparseSigmoid};
+    use crate::ops::kernels::{LeakyRelu, Prelu, Relu, Relu2, SoftShrink, SparseSigmoid};
 
     /// The f16 arithmetic equals the conversion path (with its near-midpoint test) on all
     /// 65,536 inputs, out of place and in place, at every length 0..=70 from three offsets,
     /// for parameters that f16 holds (signs, subnormals, infinities) — and the kernels
-    /// claim no form for the others. On a processor without AVX512-FP16 only the latter
+    /// claim no form for the others; PReLU's with every slope. On a processor without AVX512-FP16 only the latter
     /// part runs.
     pub fn agrees_with_conversions() {
         let slopes = [
@@ -305,9 +353,68 @@ pub(crate) mod checks {
             assert_eq!(k.f16_arith().is_some(), expected, "soft_shrink {l}");
             agrees::<_, { radius("soft_shrink") }>("soft_shrink", &[l], k);
         }
+        prelu_agrees();
         agrees::<_, { radius("relu") }>("relu", &[], Relu {});
         agrees::<_, { radius("relu2") }>("relu2", &[], Relu2 {});
         agrees::<_, { radius("sparse_sigmoid") }>("sparse_sigmoid", &[], SparseSigmoid {});
+    }
+
+    /// PReLU's f16 arithmetic against its conversion path: every input with every slope
+    /// once (a permutation), every input with special slopes (zeros, NaN, infinities, a
+    /// subnormal, 1), and every length 0..=70 from three offsets.
+    fn prelu_agrees() {
+        let exact = Exact {
+            name: "leaky_relu",
+            params: &[],
+            slope: true,
+        };
+        let _ = with_isa(Isa::Avx512, || {
+            if !active() {
+                return;
+            }
+            let all = 0..=u16::MAX;
+            let x: Vec<u16> = all.clone().chain(0..37).collect();
+            let mut slopes: Vec<Vec<u16>> =
+                vec![x.iter().map(|&i| i.wrapping_mul(40_503)).collect()];
+            for special in [
+                0x0000, 0x8000, 0x7e00, 0x7c01, 0x7c00, 0xfc00, 0x0001, 0x3c00,
+            ] {
+                slopes.push(vec![special; x.len()]);
+            }
+            for a in &slopes {
+                let mut want = vec![0u16; x.len()];
+                convert_map2::<Prelu, F16Bits, { radius("leaky_relu") }>(
+                    &exact, Prelu, &x, a, &mut want,
+                );
+                let mut got = vec![0u16; x.len()];
+                assert!(super::prelu(&x, a, &mut got));
+                for i in 0..x.len() {
+                    assert_eq!(
+                        want[i], got[i],
+                        "prelu: input {:#06x} slope {:#06x}: conversions {:#06x}, f16 arithmetic {:#06x}",
+                        x[i], a[i], want[i], got[i]
+                    );
+                }
+            }
+            let a = &slopes[0];
+            for n in 0..=70 {
+                for off in [0, 1, 3] {
+                    let (xs, as_) = (&x[0xb900 + off..][..n], &a[0xb900 + off..][..n]);
+                    let mut want = vec![0u16; n];
+                    convert_map2::<Prelu, F16Bits, { radius("leaky_relu") }>(
+                        &exact, Prelu, xs, as_, &mut want,
+                    );
+                    let mut got = vec![0xdead; n + 2];
+                    assert!(super::prelu(xs, as_, &mut got[1..n + 1]));
+                    assert_eq!(&got[1..n + 1], &want[..], "prelu n={n} off={off}");
+                    assert_eq!(
+                        (got[0], got[n + 1]),
+                        (0xdead, 0xdead),
+                        "prelu wrote outside"
+                    );
+                }
+            }
+        });
     }
 
     /// One kernel's f16 arithmetic against its conversion path, on avx512 (where both run).

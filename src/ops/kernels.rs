@@ -474,6 +474,9 @@ impl Kernel2 for Prelu {
         // One NaN for every machine, as in `kernel!` (−inf·0 gives −NaN on x86, +NaN on Arm).
         v.sel(v.eq(y, y), y, v.splat(f32::NAN))
     }
+    fn is_prelu(self) -> bool {
+        true
+    }
 }
 
 /// SELU λ (JAX / the paper's full-precision constant) as hi + lo.

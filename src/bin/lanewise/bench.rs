@@ -375,7 +375,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
         }
         if isa.f16_arithmetic() {
             eprintln!(
-                "# f16 on {isa}: relu, relu2, sparse_sigmoid (and leaky_relu, soft_shrink with f16 parameters) in AVX512-FP16 arithmetic"
+                "# f16 on {isa}: relu, relu2, sparse_sigmoid, prelu (and leaky_relu, soft_shrink with f16 parameters) in AVX512-FP16 arithmetic"
             );
         }
     }
