@@ -51,8 +51,14 @@ pub(crate) const fn radius(name: &str) -> u32 {
 ///   f32's normal range either lie below half a bf16 ulp of zero or keep every bit;
 /// - sparse_sigmoid, `0.5·clip(x + 1, 0, 2)`: `x + 1` is exact unless |x| < 2^-13, and then
 ///   both it and the true value lie within 2^-14 of 0.5, where the nearest half midpoints
-///   are 2^-13 away or more.
-const HALF_EXACT: [&str; 2] = ["relu2", "sparse_sigmoid"];
+///   are 2^-13 away or more;
+/// - hard_sigmoid, whose half form ([`Kernel::apply_half`]) is `clip((x + 3)·(1/6), 0, 1)`
+///   with 1/6 rounded to f32: `x + 3` is exact on the ramp but where |x| is so small that
+///   the result lies within 2^-12 of 0.5 (far from a midpoint), and `m/6` for an `m` of at
+///   most 24 bits is never within the product's two f32 roundings (about 1.5 ulps) of a
+///   half midpoint unless it is one, which `m/3`'s repeating binary digits rule out but for
+///   exact quotients.
+const HALF_EXACT: [&str; 3] = ["relu2", "sparse_sigmoid", "hard_sigmoid"];
 
 const fn half_exact(name: &str) -> bool {
     let mut i = 0;
@@ -68,6 +74,13 @@ const fn half_exact(name: &str) -> bool {
 /// An elementwise function on one vector of lanes.
 pub(crate) trait Kernel: Copy {
     fn apply<S: Lanes>(self, v: V<S>, x: F<S>) -> F<S>;
+    /// The kernel as the f16/bf16 conversion path runs it on widened half inputs: `apply`,
+    /// unless a cheaper form gives every half input the correctly rounded result once
+    /// narrowed (such a function is in [`HALF_EXACT`], so it skips the near-midpoint test).
+    #[inline(always)]
+    fn apply_half<S: Lanes>(self, v: V<S>, x: F<S>) -> F<S> {
+        self.apply(v, x)
+    }
     /// The kernel as a [`Select`] when all it does is pick between its input and constants
     /// by comparisons (the same function, NaN lanes included): its f16 and bf16 forms then
     /// run on 16-bit lanes without converting ([`convert::select`]).

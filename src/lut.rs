@@ -18,9 +18,9 @@
 //!
 //! **Which.** Every function built on the transcendental primitives (families
 //! [`Transcendental`](crate::table::Family::Transcendental) and
-//! [`Primitive`](crate::table::Family::Primitive)), and the piecewise-linear hard_sigmoid,
-//! hard_swish, softsign and sparse_plus (whose half kernels divide or round through the
-//! near-midpoint test), for `f16` and `bf16`: [`OpInfo::half_table`](crate::table::OpInfo::half_table).
+//! [`Primitive`](crate::table::Family::Primitive)), and the piecewise-linear hard_swish,
+//! softsign and sparse_plus (whose half kernels divide or round through the near-midpoint
+//! test), for `f16` and `bf16`: [`OpInfo::half_table`](crate::table::OpInfo::half_table).
 //! The other piecewise-linear ones keep their kernels, which outrun a lookup in cache. f32
 //! never uses tables (2^32 inputs), nor do PReLU (two inputs) and the row-wise functions.
 //!

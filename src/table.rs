@@ -65,8 +65,7 @@ pub struct OpInfo {
 impl OpInfo {
     /// Whether its f16/bf16 forms read lookup tables ([`crate::lut`]) once earned: the
     /// functions built on the transcendental primitives, and the piecewise-linear ones whose
-    /// half kernels run slower than a lookup (hard_sigmoid, hard_swish, softsign,
-    /// sparse_plus).
+    /// half kernels run slower than a lookup (hard_swish, softsign, sparse_plus).
     ///
     /// ```
     /// use lanewise::table::find;
@@ -311,8 +310,10 @@ pub(crate) const fn transcendental(name: &str) -> bool {
 
 /// The piecewise-linear functions whose f16/bf16 forms nonetheless read lookup tables: their
 /// half kernels divide or multiply and round through the near-midpoint test, and ran at
-/// 2.2–3.4 Gelem/s in cache where a lookup runs at 4–5 (Intel Xeon, session 20).
-const TABULATED_PIECEWISE: [&str; 4] = ["hard_sigmoid", "hard_swish", "softsign", "sparse_plus"];
+/// 2.2–3.4 Gelem/s in cache where a lookup runs at 4–5 (Intel Xeon, session 20). hard_sigmoid
+/// left them in session 21: its half form (`Kernel::apply_half`) multiplies once and needs
+/// no test, 8.7–13.7 Gelem/s against 5.9–6.1 for its tables.
+const TABULATED_PIECEWISE: [&str; 3] = ["hard_swish", "softsign", "sparse_plus"];
 
 /// Whether the f16/bf16 forms of the function `name` use lookup tables ([`crate::lut`]):
 /// every function built on the transcendental primitives, whose kernels run slower than a

@@ -39,7 +39,7 @@ fn built() -> usize {
 
 /// The piecewise-linear functions that read tables: those whose half kernels divide or
 /// round through the near-midpoint test.
-const TABULATED_PIECEWISE: [&str; 4] = ["hard_sigmoid", "hard_swish", "softsign", "sparse_plus"];
+const TABULATED_PIECEWISE: [&str; 3] = ["hard_swish", "softsign", "sparse_plus"];
 
 /// Every function, every ISA: a table built eagerly gives the kernel's bits on all 65,536
 /// inputs, out of place and in place, and exactly the non-piecewise-linear functions and

@@ -149,15 +149,15 @@ fn copied<E: Copy + Default, const U: usize>(x: &[E], n: usize) -> [[E; MAX_LANE
     b
 }
 
-/// A one-input kernel as a two-input one that ignores its second input, so one loop serves
-/// both.
+/// A one-input kernel (its half form, [`Kernel::apply_half`]) as a two-input one that
+/// ignores its second input, so one loop serves both.
 #[derive(Clone, Copy)]
 struct One<K>(K);
 
 impl<K: Kernel> Kernel2 for One<K> {
     #[inline(always)]
     fn apply<S: Lanes>(self, v: V<S>, x: F<S>, _: F<S>) -> F<S> {
-        self.0.apply(v, x)
+        self.0.apply_half(v, x)
     }
 }
 

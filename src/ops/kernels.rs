@@ -288,10 +288,12 @@ fn nan_from_input<S: Lanes>(v: V<S>, x: F<S>, y: F<S>) -> F<S> {
     v.sel(v.eq(x, x), y, v.add(x, x))
 }
 
-kernel!(
-    // NaN: x's own, quieted ([`nan_from_input`]).
-    @plain HardSigmoid {} | v,
-    x | {
+/// Hard sigmoid. NaN: x's own, quieted ([`nan_from_input`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HardSigmoid {}
+impl Kernel for HardSigmoid {
+    #[inline(always)]
+    fn apply<S: Lanes>(self, v: V<S>, x: F<S>) -> F<S> {
         // (x + 3)/6 rounded once: x + 3 kept exact as s + e (a Fast2Sum, exact where the
         // ramp lies: |x| < 3), the quotient corrected. The clamps test x, not s, which
         // rounds up to 6 for x = 3 − 2^-22.
@@ -300,7 +302,15 @@ kernel!(
         let y = v.sel(v.le(x, v.splat(-3.0)), v.splat(0.0), mid);
         nan_from_input(v, x, v.sel(v.ge(x, v.splat(3.0)), v.splat(1.0), y))
     }
-);
+    /// `(x + 3)·(1/6)` clamped to [0, 1], which rounds to every half input's correctly
+    /// rounded value (see `driver::HALF_EXACT`). NaN: x's own, quieted by the addition (the
+    /// clamps return a NaN second operand), as `apply` gives it.
+    #[inline(always)]
+    fn apply_half<S: Lanes>(self, v: V<S>, x: F<S>) -> F<S> {
+        let y = v.mul(v.add(x, v.splat(3.0)), v.splat(1.0 / 6.0));
+        v.smaller(v.splat(1.0), v.larger(v.splat(0.0), y))
+    }
+}
 kernel!(
     // NaN: x's own, as hard_sigmoid's; −inf·0 is selected as a constant NaN.
     @plain HardSwish {} | v,

@@ -212,7 +212,7 @@ pub fn half_speed_table(rows: &[BenchRow]) -> String {
          rounded to each type; ratios: half Gelem/s over f32 Gelem/s (issue 4's targets: \
          ≥ 1 at n = 4096, ≥ 1.8 at n = 16M). Half types with the library's default lookup \
          tables (`lanewise::lut`): every function built on the transcendental primitives, \
-         and hard_sigmoid, hard_swish, softsign and sparse_plus, runs from its \
+         and hard_swish, softsign and sparse_plus, runs from its \
          65,536-entry table once 65,536 elements have been computed; \
          `lanewise bench --dtype f16,bf16 --tables off` measures the kernels alone.\n",
         Isa::best()
